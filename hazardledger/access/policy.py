@@ -1,0 +1,32 @@
+"""Which role may do which action on which kind of object: the one table of permissions.
+
+Scope (which rows) lives in ``scope.py``; this module answers only "may this role do this
+action at all". Keys are ``"<app_label>.<model_name>"``; actions are short verbs.
+"""
+
+from __future__ import annotations
+
+from hazardledger.accounts.choices import Role
+
+ALL_ROLES = frozenset(Role.values)
+REGULATORS = frozenset({Role.INSPECTOR, Role.OFFICE, Role.ADMINISTRATOR})
+ENTERPRISE_MANAGERS = frozenset({Role.ENTERPRISE_OFFICER, Role.ENTERPRISE_PRINCIPAL})
+
+PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
+    "registry.site": {
+        "view": ALL_ROLES,
+        # Townships register self-built houses and small venues they find.
+        "add": REGULATORS | {Role.GRID_WORKER},
+        "change": REGULATORS | {Role.GRID_WORKER} | ENTERPRISE_MANAGERS,
+        "import": REGULATORS,
+        "export": ALL_ROLES - {Role.ENTERPRISE_WORKER},
+    },
+}
+
+
+def role_can(role: str, model_key: str, action: str) -> bool:
+    """True when ``role`` may perform ``action`` on objects of ``model_key``.
+
+    Unknown models or actions are refused, so a forgotten table entry fails closed.
+    """
+    return role in PERMISSIONS.get(model_key, {}).get(action, frozenset())

@@ -1,0 +1,83 @@
+"""Kind-specific site attributes: parsing and display, shared by the form and the importer."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .choices import ATTRIBUTES_BY_KIND, AttributeSpec
+
+
+class AttributeValueError(ValueError):
+    """A value that does not fit its attribute; the message is for the user."""
+
+
+def attribute_specs(kind: str) -> tuple[AttributeSpec, ...]:
+    """The attributes a site of ``kind`` carries (empty for kinds with none)."""
+    return ATTRIBUTES_BY_KIND.get(kind, ())
+
+
+def choice_value(choices: Any, text: str) -> str | None:
+    """Match ``text`` to a choice by its code, its Chinese label or its English label."""
+    folded = text.strip().lower()
+    for value, label in choices.choices:
+        if folded in (value, str(label).lower()):
+            return value
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for value, label in choices.choices:
+                if folded == str(label).lower():
+                    return value
+    return None
+
+
+def attribute_parse(spec: AttributeSpec, raw: Any) -> Any:
+    """Turn one raw value (form text or spreadsheet cell) into the stored JSON value.
+
+    Returns None for a blank value. Raises ``AttributeValueError`` with a translated message when
+    the value is not of the attribute's type or outside its range.
+    """
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if spec.type == "choice":
+        assert spec.choices is not None
+        value = choice_value(spec.choices, str(raw))
+        if value is None:
+            options = "、".join(str(label) for _value, label in spec.choices.choices)
+            raise AttributeValueError(
+                _("“%(value)s” is not one of: %(options)s") % {"value": raw, "options": options}
+            )
+        return value
+    if spec.type == "text":
+        return str(raw).strip()[:100]
+    try:
+        number = Decimal(str(raw).strip())
+    except InvalidOperation as exc:
+        raise AttributeValueError(_("“%(value)s” is not a number") % {"value": raw}) from exc
+    if spec.type == "int":
+        if number != number.to_integral_value():
+            raise AttributeValueError(_("“%(value)s” is not a whole number") % {"value": raw})
+        result: Any = int(number)
+    else:
+        result = float(number)
+    if spec.min_value is not None and number < Decimal(str(spec.min_value)):
+        raise AttributeValueError(_("must be at least %(min)s") % {"min": spec.min_value})
+    if spec.max_value is not None and number > Decimal(str(spec.max_value)):
+        raise AttributeValueError(_("must be at most %(max)s") % {"max": spec.max_value})
+    return result
+
+
+def attribute_display(kind: str, attributes: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) pairs for the detail page, choice codes shown as their labels."""
+    pairs = []
+    for spec in attribute_specs(kind):
+        value = attributes.get(spec.name)
+        if value is None:
+            continue
+        if spec.choices is not None:
+            value = dict(spec.choices.choices).get(value, value)
+        pairs.append((str(spec.label), str(value)))
+    return pairs

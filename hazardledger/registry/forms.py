@@ -1,0 +1,185 @@
+"""Input validation for the site pages. Forms validate; services write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hazardledger.access.scope import is_unrestricted, user_sector_codes
+from hazardledger.accounts.choices import OrganisationKind
+from hazardledger.accounts.models import Organisation
+from hazardledger.core.forms import StyledFormMixin, style_widgets
+from hazardledger.regions.choices import RegionLevel
+from hazardledger.regions.models import Region, Sector
+from hazardledger.regions.selectors import is_under, township_choices, under_region
+from hazardledger.transfer.spreadsheets import ACCEPTED_EXTENSIONS
+
+from .attributes import AttributeValueError, attribute_parse, attribute_specs
+from .choices import DEFAULT_SECTOR_BY_KIND, SiteKind, SiteStatus
+
+ATTR_PREFIX = "attr_"
+# Fields an enterprise may not change on its own site: they decide who supervises it.
+SUPERVISION_FIELDS = ("kind", "sector", "region", "organisation", "status")
+
+
+def enterprise_lookup(*, user: Any, text: str) -> Organisation | None:
+    """The enterprise named by credit code or exact name, within the user's region."""
+    text = text.strip()
+    if not text:
+        return None
+    qs = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
+    if not is_unrestricted(user):
+        qs = qs.filter(under_region("region", user.organisation.region_id))
+    return qs.filter(Q(credit_code=text) | Q(name=text)).order_by("id").first()
+
+
+class SiteForm(StyledFormMixin, forms.Form):
+    """Create or edit a site; choices are limited to the user's scope."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=SiteKind.choices)
+    sector = forms.ModelChoiceField(
+        label=_("Sector"),
+        queryset=Sector.objects.all(),
+        to_field_name="code",
+        required=False,
+        help_text=_("Leave empty to use the usual sector of the kind."),
+    )
+    region = forms.ChoiceField(label=_("Township / street"))
+    address = forms.CharField(label=_("Address"), max_length=300)
+    longitude = forms.DecimalField(
+        label=_("Longitude"), max_digits=9, decimal_places=6, required=False,
+        min_value=-180, max_value=180,
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"), max_digits=9, decimal_places=6, required=False,
+        min_value=-90, max_value=90,
+    )
+    organisation = forms.CharField(
+        label=_("Responsible enterprise"),
+        required=False,
+        help_text=_("Unified social credit code or exact name of a registered enterprise."),
+    )
+    contact_person = forms.CharField(label=_("Contact person"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=SiteStatus.choices, initial=SiteStatus.OPERATING
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, user: Any, kind: str | None = None, **kwargs: Any) -> None:
+        self.user = user
+        self.locked = kwargs.pop("locked", False)
+        super().__init__(*args, **kwargs)
+        scope_code = "44" if is_unrestricted(user) else user.organisation.region_id
+        groups = township_choices(scope_code=scope_code)
+        self.fields["region"].choices = [("", "---------"), *groups]
+        sectors = None if is_unrestricted(user) else user_sector_codes(user)
+        if sectors is not None:
+            self.fields["sector"].queryset = Sector.objects.filter(code__in=sectors)
+        self.scope_code = scope_code
+        chosen_kind = kind or self.data.get("kind") or self.initial.get("kind") or ""
+        self.attribute_specs = attribute_specs(chosen_kind)
+        for spec in self.attribute_specs:
+            field: forms.Field
+            if spec.choices is not None:
+                field = forms.ChoiceField(choices=[("", "---------"), *spec.choices.choices])
+            elif spec.type == "text":
+                field = forms.CharField(max_length=100)
+            else:
+                field = forms.DecimalField()
+            field.label = spec.label
+            field.required = False
+            self.fields[ATTR_PREFIX + spec.name] = field
+        if self.locked:
+            for name in SUPERVISION_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].required = False
+        self.fields["organisation"].widget.attrs.update({"list": "organisation-options"})
+        style_widgets(self)
+
+    @property
+    def attribute_fields(self) -> list[forms.BoundField]:
+        return [self[ATTR_PREFIX + spec.name] for spec in self.attribute_specs]
+
+    def clean_region(self) -> Region | None:
+        code = self.cleaned_data.get("region") or ""
+        if self.locked:
+            return None
+        region = Region.objects.filter(
+            code=code, level__in=[RegionLevel.TOWNSHIP, RegionLevel.VILLAGE]
+        ).first()
+        if region is None or not is_under(code, self.scope_code):
+            raise forms.ValidationError(_("Choose a township or street in your area."))
+        return region
+
+    def clean_organisation(self) -> Organisation | None:
+        text = self.cleaned_data.get("organisation") or ""
+        if self.locked or not text.strip():
+            return None
+        organisation = enterprise_lookup(user=self.user, text=text)
+        if organisation is None:
+            raise forms.ValidationError(
+                _("No enterprise with this credit code or name is registered in your area.")
+            )
+        return organisation
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.locked and cleaned.get("kind") and not cleaned.get("sector"):
+            code = DEFAULT_SECTOR_BY_KIND.get(cleaned["kind"], "other")
+            sector = self.fields["sector"].queryset.filter(code=code).first()
+            if sector is None:
+                self.add_error("sector", _("Choose a sector you supervise."))
+            cleaned["sector"] = sector
+        attributes = {}
+        for spec in self.attribute_specs:
+            try:
+                value = attribute_parse(spec, cleaned.get(ATTR_PREFIX + spec.name))
+            except AttributeValueError as exc:
+                self.add_error(ATTR_PREFIX + spec.name, str(exc))
+                continue
+            if value is not None:
+                attributes[spec.name] = value
+        cleaned["attributes"] = attributes
+        return cleaned
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned values the service writes (locked fields left out)."""
+        data = {
+            key: value
+            for key, value in self.cleaned_data.items()
+            if key != "version" and not key.startswith(ATTR_PREFIX)
+        }
+        if self.locked:
+            for name in SUPERVISION_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+class SiteImportForm(StyledFormMixin, forms.Form):
+    """The upload of a sites spreadsheet."""
+
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("xlsx, xls, ods or csv (UTF-8 or GBK), first sheet, one site per row."),
+    )
+
+    def clean_file(self) -> Any:
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(ACCEPTED_EXTENSIONS):
+            raise forms.ValidationError(
+                _("Unsupported file type: use %(types)s.")
+                % {"types": ", ".join(ACCEPTED_EXTENSIONS)}
+            )
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.")
+                % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        return upload

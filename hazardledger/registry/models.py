@@ -1,0 +1,101 @@
+"""Sites: what regulators supervise and enterprises run."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from hazardledger.core.models import TimeStampedModel
+
+from .choices import RISK_COLOURS, RiskGrade, SiteKind, SiteStatus
+
+
+class Site(TimeStampedModel):
+    """A supervised object (监管对象): an enterprise's premises, a mine, a project, a house, a vessel.
+
+    ``region`` is the township or village code (the tenant key that large deployments partition
+    by); ``organisation`` is the responsible enterprise, whose users see the site.
+    ``risk_level`` is empty until risk grading assesses the site ("not assessed", never "low").
+    ``version`` increases on every change so that a stale edit is refused, not applied.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=SiteKind.choices)
+    sector = models.ForeignKey(
+        "regions.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="region_code",
+    )
+    address = models.CharField(_("address"), max_length=300)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("responsible enterprise"),
+        on_delete=models.PROTECT,
+        related_name="sites",
+        null=True,
+        blank=True,
+    )
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=SiteStatus.choices, default=SiteStatus.OPERATING
+    )
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskGrade.choices, blank=True, default=""
+    )
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        ordering = ["region_id", "name", "id"]
+        indexes = [
+            models.Index(fields=["region", "sector"], name="registry_site_region_sector"),
+            models.Index(fields=["sector", "region"], name="registry_site_sector_region"),
+            models.Index(fields=["organisation", "region"], name="registry_site_org_region"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:site-detail", kwargs={"pk": self.pk})
+
+    @property
+    def risk_colour(self) -> str:
+        """The grade's colour name, or "" when not assessed."""
+        return RISK_COLOURS.get(self.risk_level, "")

@@ -1,0 +1,271 @@
+"""Site pages: list, detail, create, edit, import, export and the QR code."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+
+from hazardledger.access.scope import (
+    ScopeViolation,
+    get_object_for_user,
+    is_unrestricted,
+    user_can,
+)
+from hazardledger.access.views import ActionRequiredMixin, ScopedObjectMixin, ScopedQuerysetMixin
+from hazardledger.accounts.choices import OrganisationKind
+from hazardledger.accounts.models import Organisation
+from hazardledger.core.htmx import HtmxTemplateMixin, is_partial
+from hazardledger.regions.selectors import region_filter_choices, region_path, under_region
+from hazardledger.transfer.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
+
+from .attributes import attribute_display
+from .filtersets import SiteFilterSet
+from .forms import ATTR_PREFIX, SiteForm, SiteImportForm
+from .models import Site
+from .selectors import site_list
+from .services import ConcurrentEditError, site_create, site_update
+from .transfer import COLUMNS, EXPORT_TITLE, export_headers, site_export_rows, site_import
+
+
+def _scope_code(user: Any) -> str:
+    return "44" if is_unrestricted(user) else user.organisation.region_id
+
+
+class SiteListView(ScopedQuerysetMixin, HtmxTemplateMixin, FilterView):
+    """Sites in scope with filters, sorting, totals and pagination."""
+
+    queryset = Site.objects.select_related("sector", "region", "organisation")
+    filterset_class = SiteFilterSet
+    template_name = "registry/site_list.html"
+    partial_template_name = "registry/partials/_site_results.html"
+    paginate_by = 25
+    strict = False
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["region_choices"] = region_filter_choices(
+            scope_code=_scope_code(user), selected=self.request.GET.get("region", "")
+        )
+        context["can_add"] = user_can(user, Site, "add")
+        context["can_import"] = user_can(user, Site, "import")
+        context["can_export"] = user_can(user, Site, "export")
+        return context
+
+
+class SiteDetailView(ScopedObjectMixin, DetailView):
+    """One site with its attributes, location and QR code."""
+
+    queryset = Site.objects.select_related("sector", "region", "organisation", "created_by")
+    template_name = "registry/site_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        site = self.object
+        context["attributes"] = attribute_display(site.kind, site.attributes)
+        context["region_path"] = region_path(code=site.region_id)
+        context["can_change"] = user_can(self.request.user, Site, "change")
+        return context
+
+
+class SiteFormMixin:
+    """Shared by create and edit: the kind picks the attribute fields (re-rendered by HTMX)."""
+
+    form_class = SiteForm
+    template_name = "registry/site_form.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()  # type: ignore[misc]
+        kwargs["user"] = self.request.user  # type: ignore[attr-defined]
+        return kwargs
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if is_partial(request) and "kind" in request.GET:
+            # The kind changed: send back only the attribute fields for the new kind.
+            form = self.form_class(user=request.user, kind=request.GET["kind"])
+            return render(request, "registry/partials/_site_attributes.html", {"form": form})
+        return super().get(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class SiteCreateView(ActionRequiredMixin, SiteFormMixin, FormView):
+    scope_model = Site
+    scope_action = "add"
+
+    def form_valid(self, form: SiteForm) -> HttpResponse:
+        try:
+            site = site_create(actor=self.request.user, data=form.service_data())
+        except ScopeViolation:
+            form.add_error(None, _("The site would be outside your area or sectors."))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Site “%(name)s” created.") % {"name": site.name})
+        return HttpResponseRedirect(site.get_absolute_url())
+
+
+class SiteUpdateView(ScopedObjectMixin, SiteFormMixin, FormView):
+    scope_action = "change"
+    queryset = Site.objects.select_related("sector", "region", "organisation")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        return self.queryset
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["locked"] = self.request.user.organisation is not None and (
+            self.request.user.organisation.kind == OrganisationKind.ENTERPRISE
+        )
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        site = self.object
+        initial = {
+            "name": site.name,
+            "kind": site.kind,
+            "sector": site.sector_id,
+            "region": site.region_id,
+            "address": site.address,
+            "longitude": site.longitude,
+            "latitude": site.latitude,
+            "organisation": site.organisation.credit_code or site.organisation.name
+            if site.organisation
+            else "",
+            "contact_person": site.contact_person,
+            "contact_phone": site.contact_phone,
+            "status": site.status,
+            "version": site.version,
+        }
+        for key, value in (site.attributes or {}).items():
+            initial[ATTR_PREFIX + key] = value
+        return initial
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["site"] = self.object
+        return context
+
+    def form_valid(self, form: SiteForm) -> HttpResponse:
+        version = form.cleaned_data.get("version") or self.object.version
+        try:
+            site = site_update(
+                actor=self.request.user,
+                site=self.object,
+                expected_version=version,
+                data=form.service_data(),
+            )
+        except ConcurrentEditError as exc:
+            form.add_error(None, str(exc.message))
+            return self.form_invalid(form)
+        except ScopeViolation:
+            form.add_error(None, _("The site would be outside your area or sectors."))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Site “%(name)s” saved.") % {"name": site.name})
+        return HttpResponseRedirect(site.get_absolute_url())
+
+
+@require_GET
+@login_required
+def site_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as xlsx, in the import layout (so it can be edited and re-imported)."""
+    if not user_can(request.user, Site, "export"):
+        raise PermissionDenied
+    sites = SiteFilterSet(request.GET, queryset=site_list(user=request.user, action="export")).qs
+    stream = io.BytesIO()
+    write_xlsx(
+        title=str(EXPORT_TITLE), headers=export_headers(), rows=site_export_rows(sites), stream=stream
+    )
+    response = HttpResponse(stream.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="sites-{stamp}.xlsx"'
+    return response
+
+
+@require_GET
+@login_required
+def site_import_template(request: HttpRequest) -> HttpResponse:
+    """A blank workbook with the import columns and one example row."""
+    if not user_can(request.user, Site, "import"):
+        raise PermissionDenied
+    example = {
+        "name": _("Example Chemical Co. Ltd. tank farm"),
+        "kind": _("Hazardous chemicals plant"),
+        "region": "440106001",
+        "address": _("1 Example Road"),
+        "longitude": 113.3245,
+        "latitude": 23.1291,
+        "status": _("Operating"),
+    }
+    stream = io.BytesIO()
+    write_xlsx(
+        title=str(EXPORT_TITLE),
+        headers=export_headers(),
+        rows=[[example.get(column.key, "") for column in COLUMNS]],
+        stream=stream,
+    )
+    response = HttpResponse(stream.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="sites-template.xlsx"'
+    return response
+
+
+class SiteImportView(ActionRequiredMixin, FormView):
+    """Upload a spreadsheet; all rows are imported or none, with every bad row reported."""
+
+    scope_model = Site
+    scope_action = "import"
+    form_class = SiteImportForm
+    template_name = "registry/site_import.html"
+
+    def form_valid(self, form: SiteImportForm) -> HttpResponse:
+        upload = form.cleaned_data["file"]
+        with transaction.atomic():
+            result = site_import(actor=self.request.user, handle=upload, filename=upload.name)
+        if result.ok:
+            messages.success(
+                self.request, _("%(n)d sites imported.") % {"n": result.created}
+            )
+            return HttpResponseRedirect(self.request.path)
+        return self.render_to_response(self.get_context_data(form=form, result=result))
+
+
+@require_GET
+@login_required
+def site_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """An SVG QR code of the site's address in this application (print it at the site)."""
+    site = get_object_for_user(site_list(user=request.user), request.user, "view", pk=pk)
+    url = request.build_absolute_uri(site.get_absolute_url())
+    stream = io.BytesIO()
+    segno.make(url, error="m").save(stream, kind="svg", scale=6, border=2)
+    return HttpResponse(stream.getvalue(), content_type="image/svg+xml")
+
+
+@require_GET
+@login_required
+def organisation_options(request: HttpRequest) -> HttpResponse:
+    """``<option>`` elements of enterprises in the user's region matching ``?organisation=``."""
+    text = request.GET.get("organisation", "").strip()
+    organisations: Any = []
+    if len(text) >= 2 and user_can(request.user, Site, "add"):
+        qs = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE, name__icontains=text)
+        if not is_unrestricted(request.user):
+            qs = qs.filter(under_region("region", request.user.organisation.region_id))
+        organisations = qs.order_by("name")[:20]
+    return render(
+        request, "registry/partials/_organisation_options.html", {"organisations": organisations}
+    )

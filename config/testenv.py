@@ -1,0 +1,9 @@
+"""Pytest plugin loaded before Django starts (``-p config.testenv`` in pyproject.toml).
+
+Tests run with DEBUG off, as production does, so they need a SECRET_KEY; this gives them one
+unless the environment already has it. It is never used outside the test run.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-deployment")

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "hazardledger.access",
     "hazardledger.registry",
     "hazardledger.transfer",
+    "hazardledger.risks",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,33 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "import": REGULATORS,
         "export": ALL_ROLES - {Role.ENTERPRISE_WORKER},
     },
+    # Risk grading: enterprises keep their own register; regulators view it and may assess.
+    "risks.riskpoint": {
+        "view": ALL_ROLES,
+        "add": ENTERPRISE_MANAGERS | {Role.ADMINISTRATOR},
+        "change": ENTERPRISE_MANAGERS | {Role.ADMINISTRATOR},
+        "assess": ENTERPRISE_MANAGERS | REGULATORS,
+        "export": ALL_ROLES - {Role.ENTERPRISE_WORKER},
+    },
+    "risks.riskassessment": {
+        "view": ALL_ROLES,
+        "add": ENTERPRISE_MANAGERS | REGULATORS,
+    },
+    "risks.controlmeasure": {
+        "view": ALL_ROLES,
+        "add": ENTERPRISE_MANAGERS | {Role.ADMINISTRATOR},
+        "change": ENTERPRISE_MANAGERS | {Role.ADMINISTRATOR},
+        "delete": ENTERPRISE_MANAGERS | {Role.ADMINISTRATOR},
+    },
+    "risks.riskpointphoto": {
+        "view": ALL_ROLES,
+        "add": ENTERPRISE_MANAGERS | {Role.ADMINISTRATOR},
+    },
+    # Which sites are due for inspection: the supervising side only.
+    "risks.siteinspectionschedule": {
+        "view": REGULATORS | {Role.GRID_WORKER, Role.LEADER},
+        "change": REGULATORS | {Role.GRID_WORKER},
+    },
 }
 
 

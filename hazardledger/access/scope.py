@@ -35,6 +35,19 @@ class ScopeSpec:
 # One entry per scoped model; a model missing here cannot be restricted (fails closed).
 SCOPED_MODELS: dict[str, ScopeSpec] = {
     "registry.site": ScopeSpec(region="region", sector="sector", organisation="organisation"),
+    "risks.riskpoint": ScopeSpec(region="region", sector="sector", organisation="organisation"),
+    "risks.riskassessment": ScopeSpec(
+        region="region", sector="sector", organisation="organisation"
+    ),
+    "risks.controlmeasure": ScopeSpec(
+        region="region", sector="sector", organisation="organisation"
+    ),
+    "risks.riskpointphoto": ScopeSpec(
+        region="region", sector="sector", organisation="organisation"
+    ),
+    "risks.siteinspectionschedule": ScopeSpec(
+        region="region", sector="sector", organisation="organisation"
+    ),
 }
 
 

@@ -1,0 +1,71 @@
+# Hazard Ledger: `make demo` to try it, `make test` to check it. Needs Python 3.11+ and Node 20+.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+DEMO_SITES ?= 3000
+PYTEST_WORKERS ?= 2
+# The embedded database is the default; `make demo` serves with DEBUG on (static files, errors).
+DEMO_ENV := DEBUG=1
+
+.PHONY: demo serve test test-sqlite test-postgres lint setup system-packages messages clean help
+
+help:
+	@echo "make demo   install, create var/hazardledger.sqlite3, load the demo province, serve on http://$(HOST):$(PORT)"
+	@echo "make test   install, lint, check migrations, run the suite on SQLite and PostgreSQL, browser tests included"
+
+demo: setup
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo --if-empty --sites $(DEMO_SITES)
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
+	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+setup: system-packages $(VENV)/.synced node_modules/.package-lock.json messages
+
+system-packages:
+	@scripts/system_packages.sh
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	$(PYTHON) -m venv $(VENV)
+
+$(BIN)/uv: | $(BIN)/python
+	$(BIN)/python -m pip install -q uv
+
+# uv installs exactly what requirements.lock pins (generated from pyproject.toml by
+# `uv pip compile pyproject.toml --extra dev -o requirements.lock`).
+$(VENV)/.synced: requirements.lock | $(BIN)/uv
+	$(BIN)/uv pip sync -q --python $(BIN)/python requirements.lock
+	@touch $@
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+messages: $(VENV)/.synced
+	@$(BIN)/python manage.py compile_catalogues -v0
+
+lint: $(VENV)/.synced
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	SECRET_KEY=lint $(BIN)/python manage.py makemigrations --check --dry-run -v1
+
+test: setup
+	@scripts/system_packages.sh --browser
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== Test suite on SQLite =="
+	env -u DATABASE_URL $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+
+test-postgres:
+	@url=$$($(BIN)/python scripts/find_postgres.py); \
+	if [ -z "$$url" ]; then echo "== PostgreSQL not reachable: skipped =="; exit 0; fi; \
+	echo "== Test suite on PostgreSQL =="; \
+	DATABASE_URL=$$url $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+
+clean:
+	rm -rf $(VENV) node_modules var/static

@@ -44,7 +44,7 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 messages: $(VENV)/.synced
-	@$(BIN)/python manage.py compile_catalogues -v0
+	@DEBUG=1 $(BIN)/python manage.py compile_catalogues -v0
 
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .

@@ -19,7 +19,8 @@ def style_widgets(form: forms.BaseForm) -> None:
             continue
         else:
             css = "form-control"
-        if form.is_bound and name in form.errors:
+        # ``_errors`` rather than ``errors``: reading ``errors`` would validate the form early.
+        if form._errors is not None and name in form._errors:
             css += " is-invalid"
         widget.attrs["class"] = css
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from django.utils import translation
@@ -20,18 +21,23 @@ def attribute_specs(kind: str) -> tuple[AttributeSpec, ...]:
     return ATTRIBUTES_BY_KIND.get(kind, ())
 
 
-def choice_value(choices: Any, text: str) -> str | None:
-    """Match ``text`` to a choice by its code, its Chinese label or its English label."""
-    folded = text.strip().lower()
-    for value, label in choices.choices:
-        if folded in (value, str(label).lower()):
-            return value
-    for language in ("zh-hans", "en"):
+@cache
+def choice_lookup(choices: Any) -> dict[str, str]:
+    """Map every accepted spelling of a choice (code, Chinese and English label, lower case) to
+    its code; the same for every language, so it is built once per choice set."""
+    lookup: dict[str, str] = {}
+    for language in ("en", "zh-hans"):
         with translation.override(language):
             for value, label in choices.choices:
-                if folded == str(label).lower():
-                    return value
-    return None
+                lookup[str(label).lower()] = value
+    for value, _label in choices.choices:
+        lookup[value] = value
+    return lookup
+
+
+def choice_value(choices: Any, text: str) -> str | None:
+    """Match ``text`` to a choice by its code, its Chinese label or its English label."""
+    return choice_lookup(choices).get(text.strip().lower())
 
 
 def attribute_parse(spec: AttributeSpec, raw: Any) -> Any:

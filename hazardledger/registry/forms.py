@@ -78,7 +78,7 @@ class SiteForm(StyledFormMixin, forms.Form):
         groups = township_choices(scope_code=scope_code)
         self.fields["region"].choices = [("", "---------"), *groups]
         sectors = None if is_unrestricted(user) else user_sector_codes(user)
-        if sectors is not None:
+        if sectors is not None and not self.locked:
             self.fields["sector"].queryset = Sector.objects.filter(code__in=sectors)
         self.scope_code = scope_code
         chosen_kind = kind or self.data.get("kind") or self.initial.get("kind") or ""
@@ -95,6 +95,8 @@ class SiteForm(StyledFormMixin, forms.Form):
             field.required = False
             self.fields[ATTR_PREFIX + spec.name] = field
         if self.locked:
+            # Shown, not editable: the region as text, so no choice list has to contain it.
+            self.fields["region"] = forms.CharField(label=_("Township / street"))
             for name in SUPERVISION_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].required = False
@@ -155,6 +157,8 @@ class SiteForm(StyledFormMixin, forms.Form):
             if key != "version" and not key.startswith(ATTR_PREFIX)
         }
         if self.locked:
+            # Shown, not editable: the region as text, so no choice list has to contain it.
+            self.fields["region"] = forms.CharField(label=_("Township / street"))
             for name in SUPERVISION_FIELDS:
                 data.pop(name, None)
         return data

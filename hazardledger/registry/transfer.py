@@ -32,7 +32,7 @@ from hazardledger.transfer.spreadsheets import (
     read_sheet,
 )
 
-from .attributes import AttributeValueError, attribute_parse, attribute_specs, choice_value
+from .attributes import AttributeValueError, attribute_parse, attribute_specs, choice_lookup
 from .choices import ATTRIBUTES_BY_KIND, DEFAULT_SECTOR_BY_KIND, SiteKind, SiteStatus
 from .models import Site
 
@@ -226,6 +226,8 @@ class _ImportContext:
             ).values_list("id", "credit_code", "region_id"):
                 self.organisations[code] = (pk, region)
         self.labels = {column.key: column.label for column in COLUMNS}
+        self.kinds = choice_lookup(SiteKind)
+        self.statuses = choice_lookup(SiteStatus)
 
     def build(self, number: int, values: dict[str, str], errors: list[RowError]) -> Site | None:
         """Validate one row; append its errors and return None, or return an unsaved Site."""
@@ -237,7 +239,7 @@ class _ImportContext:
         for column in BASE_COLUMNS:
             if column.required and not values.get(column.key):
                 fail(column.key, _("is required"))
-        kind = choice_value(SiteKind, values["kind"]) if values.get("kind") else None
+        kind = self.kinds.get(values.get("kind", "").lower())
         if values.get("kind") and kind is None:
             fail("kind", _("unknown kind “%(value)s”") % {"value": values["kind"]})
 
@@ -281,7 +283,7 @@ class _ImportContext:
 
         status = SiteStatus.OPERATING
         if values.get("status"):
-            status = choice_value(SiteStatus, values["status"])  # type: ignore[assignment]
+            status = self.statuses.get(values["status"].lower())  # type: ignore[assignment]
             if status is None:
                 fail("status", _("unknown status “%(value)s”") % {"value": values["status"]})
 

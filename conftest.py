@@ -80,7 +80,9 @@ def orgs(db: None) -> SimpleNamespace:
 @pytest.fixture
 def users(orgs: SimpleNamespace) -> SimpleNamespace:
     return SimpleNamespace(
-        inspector_a=UserFactory(username="inspector_a", role=Role.INSPECTOR, organisation=orgs.gz_em),
+        inspector_a=UserFactory(
+            username="inspector_a", role=Role.INSPECTOR, organisation=orgs.gz_em
+        ),
         manager_a=UserFactory(username="manager_a", role=Role.OFFICE, organisation=orgs.gz_office),
         manager_b=UserFactory(username="manager_b", role=Role.OFFICE, organisation=orgs.sz_office),
         officer_a=UserFactory(
@@ -177,7 +179,7 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
 def login(page):  # type: ignore[no-untyped-def]
     """``login(username)``: sign in through the real form and wait for the overview page."""
 
-    def _login(username: str, password: str = "pw") -> None:
+    def _login(username: str, password: str = "pw") -> None:  # noqa: S107 - test persona
         page.goto(f"{page.base_url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)

@@ -1,7 +1,7 @@
 """Benchmark: import 10,000 sites from an xlsx file; prints sites per second.
 
-    .venv/bin/python bench/import_sites.py                    # SQLite (a scratch file in var/)
-    .venv/bin/python bench/import_sites.py --postgres         # PostgreSQL, database hazardledger_bench
+    .venv/bin/python bench/import_sites.py              # SQLite (a scratch file in var/)
+    .venv/bin/python bench/import_sites.py --postgres   # PostgreSQL (hazardledger_bench)
     .venv/bin/python bench/import_sites.py --rows 50000 --repeat 3
 
 Each run starts from an empty, freshly migrated scratch database, builds the workbook first (not

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "hazardledger.access",
     "hazardledger.registry",
     "hazardledger.transfer",
+    "hazardledger.audit",
+    "hazardledger.hazards",
     "hazardledger.risks",
 ]
 
@@ -80,7 +82,9 @@ TEMPLATES = [
 
 # Database: SQLite under var/ unless DATABASE_URL names another (postgres://… in production).
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'hazardledger.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while a writer commits; IMMEDIATE avoids "database is locked"
     # upgrades from read to write locks in the middle of a transaction.

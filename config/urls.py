@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("hazardledger.accounts.urls")),
     path("regions/", include("hazardledger.regions.urls")),
     path("sites/", include("hazardledger.registry.urls")),
+    path("hazards/", include("hazardledger.hazards.urls")),
+    path("risks/", include("hazardledger.risks.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

@@ -48,6 +48,30 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "view": REGULATORS | {Role.GRID_WORKER, Role.LEADER},
         "change": REGULATORS | {Role.GRID_WORKER},
     },
+    # The hazard workflow (hazards/workflow.py adds who acts for which side: enterprise and
+    # township users only as the hazard's responsible party, regulators in their scope).
+    # Administrators take no step of the workflow.
+    "hazards.hazard": {
+        "view": ALL_ROLES,
+        "add": REGULATORS | ENTERPRISE_MANAGERS | {Role.GRID_WORKER},
+        "export": ALL_ROLES - {Role.ENTERPRISE_WORKER},
+        "plan": ENTERPRISE_MANAGERS | {Role.GRID_WORKER},
+        "fix": ENTERPRISE_MANAGERS | {Role.GRID_WORKER},
+        "submit": ENTERPRISE_MANAGERS | {Role.GRID_WORKER},
+        "request_extension": ENTERPRISE_MANAGERS | {Role.GRID_WORKER},
+        "accept_general": ENTERPRISE_MANAGERS | {Role.GRID_WORKER},
+        "accept_major": frozenset({Role.INSPECTOR}),
+        "decide_extension_general": frozenset({Role.ENTERPRISE_PRINCIPAL, Role.GRID_WORKER}),
+        "decide_extension_major": frozenset({Role.INSPECTOR, Role.OFFICE}),
+        "void_general": ENTERPRISE_MANAGERS | {Role.GRID_WORKER, Role.INSPECTOR, Role.OFFICE},
+        "void_major": frozenset({Role.INSPECTOR, Role.OFFICE}),
+        "reopen": frozenset({Role.INSPECTOR, Role.OFFICE}),
+    },
+    "hazards.quickreport": {
+        "view": ALL_ROLES,
+        "add": ENTERPRISE_MANAGERS | {Role.ENTERPRISE_WORKER, Role.GRID_WORKER},
+        "triage": ENTERPRISE_MANAGERS | {Role.GRID_WORKER},
+    },
 }
 
 

@@ -35,6 +35,8 @@ class ScopeSpec:
 # One entry per scoped model; a model missing here cannot be restricted (fails closed).
 SCOPED_MODELS: dict[str, ScopeSpec] = {
     "registry.site": ScopeSpec(region="region", sector="sector", organisation="organisation"),
+    "hazards.hazard": ScopeSpec(region="region", sector="sector", organisation="organisation"),
+    "hazards.quickreport": ScopeSpec(region="region", sector="sector", organisation="organisation"),
     "risks.riskpoint": ScopeSpec(region="region", sector="sector", organisation="organisation"),
     "risks.riskassessment": ScopeSpec(
         region="region", sector="sector", organisation="organisation"

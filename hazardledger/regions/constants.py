@@ -16,9 +16,19 @@ COUNTIES_GEOJSON = DATA_DIR / "guangdong-counties.geojson"
 # assignment; localities may differ, so it is data an administrator can change.
 SECTORS: list[tuple[str, str, str, str]] = [
     ("mines", "矿山", "Mines", DepartmentKind.EMERGENCY_MANAGEMENT),
-    ("hazardous_chemicals", "危险化学品", "Hazardous chemicals", DepartmentKind.EMERGENCY_MANAGEMENT),
+    (
+        "hazardous_chemicals",
+        "危险化学品",
+        "Hazardous chemicals",
+        DepartmentKind.EMERGENCY_MANAGEMENT,
+    ),
     ("road_traffic", "道路交通", "Road traffic", DepartmentKind.PUBLIC_SECURITY),
-    ("building_construction", "建筑施工", "Building construction", DepartmentKind.HOUSING_CONSTRUCTION),
+    (
+        "building_construction",
+        "建筑施工",
+        "Building construction",
+        DepartmentKind.HOUSING_CONSTRUCTION,
+    ),
     ("water_traffic", "水上交通", "Water traffic", DepartmentKind.TRANSPORT),
     ("fishing_vessels", "渔业船舶", "Fishing vessels", DepartmentKind.AGRICULTURE_FISHERY),
     ("industry_trade", "工贸", "Industry and trade", DepartmentKind.EMERGENCY_MANAGEMENT),

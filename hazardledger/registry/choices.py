@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class SiteStatus(models.TextChoices):
@@ -99,7 +99,9 @@ class AttributeSpec:
 
 _MINE = (
     AttributeSpec("mine_type", _("Mine type"), "choice", MineType),
-    AttributeSpec("capacity", _("Capacity (10,000 t/year)"), "decimal", min_value=0, max_value=10000),
+    AttributeSpec(
+        "capacity", _("Capacity (10,000 t/year)"), "decimal", min_value=0, max_value=10000
+    ),
 )
 
 ATTRIBUTES_BY_KIND: dict[str, tuple[AttributeSpec, ...]] = {

@@ -47,9 +47,20 @@ KIND_WEIGHTS: dict[str, int] = {
     SiteKind.PASSENGER_VESSEL: 1,
     SiteKind.OTHER: 1,
 }
-ROADS = (
-    "人民路 解放路 中山路 建设路 工业大道 环城路 迎宾路 滨江路 新华路 东风路 沿江路 朝阳路".split()
-)
+ROADS = [
+    "人民路",
+    "解放路",
+    "中山路",
+    "建设路",
+    "工业大道",
+    "环城路",
+    "迎宾路",
+    "滨江路",
+    "新华路",
+    "东风路",
+    "沿江路",
+    "朝阳路",
+]
 FIXED_SITES = {
     "ent-a": [
         ("广州恒安化工有限公司黄埔厂区储罐区", SiteKind.CHEMICAL_PLANT, "440112001", "港前路88号"),
@@ -124,7 +135,8 @@ def _site_name(
 ) -> str:
     base = township.name.removesuffix("街道").removesuffix("镇").removesuffix("乡")
     if org is None:  # a self-built house, owned by a household
-        return f"{base}{rng.choice(['东', '西', '南', '北', '新'])}村{rng.randint(1, 40)}巷{rng.randint(1, 60)}号自建房"
+        village = rng.choice(["东", "西", "南", "北", "新"])
+        return f"{base}{village}村{rng.randint(1, 40)}巷{rng.randint(1, 60)}号自建房"
     trade = org.name.removeprefix(short_city(city))[:2]
     match kind:
         case SiteKind.FISHING_VESSEL:
@@ -132,7 +144,8 @@ def _site_name(
         case SiteKind.PASSENGER_VESSEL:
             return f"{trade}{rng.randint(1, 30)}号客渡船"
         case SiteKind.CONSTRUCTION_PROJECT:
-            return f"{base}{trade}{rng.choice(['花园', '广场', '产业园', '学校'])}{rng.choice(['一', '二', '三'])}期工程"
+            project = rng.choice(["花园", "广场", "产业园", "学校"])
+            return f"{base}{trade}{project}{rng.choice(['一', '二', '三'])}期工程"
         case SiteKind.FUEL_STATION:
             return f"{trade}石油{base}加油站"
         case SiteKind.GAS_FACILITY:
@@ -211,7 +224,8 @@ def build_sites(
         if pool and rng.random() > NEW_ENTERPRISE_SHARE:
             return rng.choice(pool)
         serial += 1
-        name = f"{short_city(cities[city])}{rng.choice(TRADE_NAMES)}{rng.choice(ENTERPRISE_WORDS[kind])}有限公司"
+        trade, word = rng.choice(TRADE_NAMES), rng.choice(ENTERPRISE_WORDS[kind])
+        name = f"{short_city(cities[city])}{trade}{word}有限公司"
         organisation = Organisation(
             name=name, kind=OrganisationKind.ENTERPRISE, region_id=township.code
         )
@@ -275,7 +289,7 @@ def build_sites(
                 kind=kind,
                 sector_id=DEFAULT_SECTOR_BY_KIND[kind],
                 region_id=township.code,
-                address=f"{township_names[township.code]}{rng.choice(ROADS)}{rng.randint(1, 999)}号",
+                address=f"{township_names[township.code]}{rng.choice(ROADS)}{rng.randint(1, 999)}号",  # noqa: E501
                 latitude=lat,
                 longitude=lng,
                 organisation=organisation,

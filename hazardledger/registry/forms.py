@@ -51,12 +51,20 @@ class SiteForm(StyledFormMixin, forms.Form):
     region = forms.ChoiceField(label=_("Township / street"))
     address = forms.CharField(label=_("Address"), max_length=300)
     longitude = forms.DecimalField(
-        label=_("Longitude"), max_digits=9, decimal_places=6, required=False,
-        min_value=-180, max_value=180,
+        label=_("Longitude"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        min_value=-180,
+        max_value=180,
     )
     latitude = forms.DecimalField(
-        label=_("Latitude"), max_digits=9, decimal_places=6, required=False,
-        min_value=-90, max_value=90,
+        label=_("Latitude"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        min_value=-90,
+        max_value=90,
     )
     organisation = forms.CharField(
         label=_("Responsible enterprise"),

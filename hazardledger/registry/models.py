@@ -14,7 +14,7 @@ from .choices import RISK_COLOURS, RiskGrade, SiteKind, SiteStatus
 
 
 class Site(TimeStampedModel):
-    """A supervised object (监管对象): an enterprise's premises, a mine, a project, a house, a vessel.
+    """A supervised object (监管对象): premises, a mine, a project, a house, a vessel, a venue.
 
     ``region`` is the township or village code (the tenant key that large deployments partition
     by); ``organisation`` is the responsible enterprise, whose users see the site.

@@ -15,9 +15,9 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.functional import Promise
 
 from hazardledger.access.scope import is_unrestricted, user_can, user_sector_codes
 from hazardledger.accounts.choices import OrganisationKind
@@ -160,13 +160,17 @@ def site_import(*, actor: Any, handle: IO[bytes], filename: str) -> ImportResult
     missing = [c.label for c in BASE_COLUMNS if c.required and c.key not in positions]
     if missing:
         result.errors.append(
-            RowError(header_at + 1, "", _("Missing columns: %(cols)s") % {"cols": "、".join(missing)})
+            RowError(
+                header_at + 1, "", _("Missing columns: %(cols)s") % {"cols": "、".join(missing)}
+            )
         )
         return result
 
     records: list[tuple[int, dict[str, str]]] = []
     for offset, row in enumerate(sheet.rows[header_at + 1 :], start=header_at + 2):
-        values = {key: cell_text(row[pos]) if pos < len(row) else "" for key, pos in positions.items()}
+        values = {
+            key: cell_text(row[pos]) if pos < len(row) else "" for key, pos in positions.items()
+        }
         if any(values.values()):
             records.append((offset, values))
     result.rows = len(records)
@@ -206,9 +210,7 @@ class _ImportContext:
                 for name in (sector.code, sector.name_zh, sector.name_en.lower()):
                     self.sectors[name] = sector
         self.all_sector_names = {
-            name
-            for s in Sector.objects.all()
-            for name in (s.code, s.name_zh, s.name_en.lower())
+            name for s in Sector.objects.all() for name in (s.code, s.name_zh, s.name_en.lower())
         }
         codes = sorted({v.get("region", "") for _n, v in records if v.get("region")})
         self.regions: dict[str, str] = {}
@@ -248,8 +250,14 @@ class _ImportContext:
         if sector_text:
             sector = self.sectors.get(sector_text) or self.sectors.get(sector_text.lower())
             if sector is None:
-                if sector_text in self.all_sector_names or sector_text.lower() in self.all_sector_names:
-                    fail("sector", _("sector “%(value)s” is outside your scope") % {"value": sector_text})
+                if (
+                    sector_text in self.all_sector_names
+                    or sector_text.lower() in self.all_sector_names
+                ):
+                    fail(
+                        "sector",
+                        _("sector “%(value)s” is outside your scope") % {"value": sector_text},
+                    )
                 else:
                     fail("sector", _("unknown sector “%(value)s”") % {"value": sector_text})
         elif kind:
@@ -277,7 +285,10 @@ class _ImportContext:
         if credit:
             found = self.organisations.get(credit)
             if found is None:
-                fail("organisation", _("no enterprise has credit code “%(value)s”") % {"value": credit})
+                fail(
+                    "organisation",
+                    _("no enterprise has credit code “%(value)s”") % {"value": credit},
+                )
             else:
                 organisation_id = found[0]
 
@@ -298,7 +309,12 @@ class _ImportContext:
             if parsed is not None:
                 attributes[spec.name] = parsed
 
-        for key, limit in (("name", 200), ("address", 300), ("contact_person", 50), ("contact_phone", 30)):
+        for key, limit in (
+            ("name", 200),
+            ("address", 300),
+            ("contact_person", 50),
+            ("contact_phone", 30),
+        ):
             if len(values.get(key, "")) > limit:
                 fail(key, _("is longer than %(n)d characters") % {"n": limit})
 

@@ -189,7 +189,10 @@ def site_export(request: HttpRequest) -> HttpResponse:
     sites = SiteFilterSet(request.GET, queryset=site_list(user=request.user, action="export")).qs
     stream = io.BytesIO()
     write_xlsx(
-        title=str(EXPORT_TITLE), headers=export_headers(), rows=site_export_rows(sites), stream=stream
+        title=str(EXPORT_TITLE),
+        headers=export_headers(),
+        rows=site_export_rows(sites),
+        stream=stream,
     )
     response = HttpResponse(stream.getvalue(), content_type=XLSX_CONTENT_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -237,9 +240,7 @@ class SiteImportView(ActionRequiredMixin, FormView):
         with transaction.atomic():
             result = site_import(actor=self.request.user, handle=upload, filename=upload.name)
         if result.ok:
-            messages.success(
-                self.request, _("%(n)d sites imported.") % {"n": result.created}
-            )
+            messages.success(self.request, _("%(n)d sites imported.") % {"n": result.created})
             return HttpResponseRedirect(self.request.path)
         return self.render_to_response(self.get_context_data(form=form, result=result))
 

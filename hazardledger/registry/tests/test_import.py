@@ -123,7 +123,10 @@ def test_messages_follow_the_users_language(users, orgs):
 
 
 def test_gbk_csv_with_english_headers_and_labels(users, orgs):
-    text = "Name,Kind,Region code,Address,Floors,House use\n旧屋,Self-built house,440106001,五山路3号,3,Residential\n"
+    text = (
+        "Name,Kind,Region code,Address,Floors,House use\n"
+        "旧屋,Self-built house,440106001,五山路3号,3,Residential\n"
+    )
     result = run(users.manager_a, io.BytesIO(text.encode("gbk")), filename="sites.csv")
     assert result.ok, result.errors
     assert Site.objects.get(name="旧屋").attributes == {"floors": 3, "house_use": "residential"}

@@ -22,7 +22,9 @@ class Command(BaseCommand):
     help = "Load a realistic, deterministic demo province (refuses a database that has data)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--sites", type=int, default=3000, help="number of sites (default 3000)")
+        parser.add_argument(
+            "--sites", type=int, default=3000, help="number of sites (default 3000)"
+        )
         parser.add_argument("--seed", type=int, default=20230303, help="random seed")
         parser.add_argument(
             "--if-empty", action="store_true", help="do nothing (and succeed) if data exists"

@@ -1,0 +1,194 @@
+"""The hash chain of a hazard's history: building events and checking them.
+
+Every event's hash is SHA-256 over a canonical JSON document of its fields plus the previous
+event's hash (sorted keys, no spaces, UTF-8, times in UTC ISO 8601 with microseconds). The
+workflow, the demo data and ``verify_history`` all use these functions, so there is one
+definition of what an event hashes to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from .models import GENESIS_HASH, HazardEvent
+
+HASHED_FIELDS = (
+    "hazard_id",
+    "region_id",
+    "seq",
+    "action",
+    "from_status",
+    "to_status",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "organisation_id",
+    "organisation_name",
+    "reason",
+    "data",
+)
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as it will come back from a JSON column (dates and decimals become strings)."""
+    return json.loads(json.dumps(value or {}, cls=DjangoJSONEncoder))
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(event: HazardEvent) -> bytes:
+    """The bytes an event's hash covers."""
+    document = {name: getattr(event, name) for name in HASHED_FIELDS}
+    document["created_at"] = _utc(event.created_at)
+    document["prev_hash"] = event.prev_hash
+    return json.dumps(
+        document, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder
+    ).encode()
+
+
+def event_hash(event: HazardEvent) -> str:
+    return hashlib.sha256(canonical(event)).hexdigest()
+
+
+def chain_event(
+    *,
+    hazard: Any,
+    action: str,
+    from_status: str,
+    to_status: str,
+    actor: Any,
+    at: datetime,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    actor_name: str = "",
+    actor_role: str = "",
+    organisation: Any = None,
+) -> HazardEvent:
+    """An unsaved event appended to ``hazard``'s chain, with its hash computed.
+
+    Advances ``hazard.history_seq`` and ``hazard.history_head`` in memory; the caller saves
+    both (the workflow does so in the same transaction, under the row lock its conditional
+    UPDATE took). ``actor`` may be None (demo data, system jobs) with ``actor_name`` given.
+    """
+    if actor is not None:
+        organisation = organisation if organisation is not None else actor.organisation
+        actor_name = actor_name or actor.display_name
+        actor_role = actor_role or actor.role or ""
+    event = HazardEvent(
+        hazard_id=hazard.pk,
+        region_id=hazard.region_id,
+        seq=hazard.history_seq + 1,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor_id=getattr(actor, "pk", None),
+        actor_name=actor_name[:150],
+        actor_role=actor_role,
+        organisation_id=getattr(organisation, "pk", None),
+        organisation_name=str(organisation or "")[:200],
+        created_at=at,
+        reason=reason,
+        data=jsonable(data),
+        prev_hash=hazard.history_head,
+    )
+    event.hash = event_hash(event)
+    hazard.history_seq = event.seq
+    hazard.history_head = event.hash
+    return event
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One break in a hazard's chain, in words an auditor can act on."""
+
+    hazard_id: int
+    event_id: int | None
+    seq: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"hazard {self.hazard_id}"
+        if self.seq is not None:
+            where += f" event {self.seq}"
+        if self.event_id is not None:
+            where += f" (id {self.event_id})"
+        return f"{where}: {self.message}"
+
+
+def verify_chain(
+    *, hazard_id: int, head: str, length: int, events: Iterable[HazardEvent]
+) -> list[Problem]:
+    """Check one hazard's events (ordered by ``seq``) against each other and the hazard's
+    anchor (``head`` hash and ``length``). Returns the problems found, empty when intact.
+
+    Steps: recompute each event's hash (altered fields); check ``seq`` runs 1, 2, 3 … (a gap
+    is a deleted event, a repeat an inserted one); check each ``prev_hash`` is the previous
+    event's hash (an event inserted or deleted in between); finally compare the last event
+    with the anchor (events deleted or appended at the end).
+    """
+    problems: list[Problem] = []
+    expected_seq = 1
+    prev = GENESIS_HASH
+    last_hash = GENESIS_HASH
+    count = 0
+    for event in events:
+        count += 1
+        if event_hash(event) != event.hash:
+            problems.append(
+                Problem(
+                    hazard_id,
+                    event.pk,
+                    event.seq,
+                    "altered: its content no longer matches its hash",
+                )
+            )
+        if event.seq != expected_seq:
+            if event.seq > expected_seq:
+                missing = ", ".join(str(n) for n in range(expected_seq, event.seq))
+                problems.append(
+                    Problem(
+                        hazard_id,
+                        event.pk,
+                        event.seq,
+                        f"events {missing} before it are missing (deleted)",
+                    )
+                )
+            else:
+                problems.append(
+                    Problem(hazard_id, event.pk, event.seq, "out of sequence (inserted)")
+                )
+        if event.prev_hash != prev:
+            problems.append(
+                Problem(
+                    hazard_id,
+                    event.pk,
+                    event.seq,
+                    "does not follow the event before it: "
+                    "an event was inserted, deleted or altered",
+                )
+            )
+        prev = event.hash
+        last_hash = event.hash
+        expected_seq = event.seq + 1
+    if count == 0:
+        problems.append(Problem(hazard_id, None, None, "has no history at all (events deleted)"))
+    elif last_hash != head or expected_seq - 1 != length:
+        problems.append(
+            Problem(
+                hazard_id,
+                None,
+                length,
+                f"the history should end at event {length}; it ends at event "
+                f"{expected_seq - 1} (events deleted or appended at the end)",
+            )
+        )
+    return problems

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .choices import RISK_COLOURS, AssessmentMethod
+from .choices import RISK_COLOURS, AssessmentMethod, RiskGrade
 from .constants import (
     DEFAULT_LEC_SCALE_SET,
     DEFAULT_MATRIX_THRESHOLD_SET,
@@ -62,6 +62,10 @@ class Result:
     @property
     def colour(self) -> str:
         return RISK_COLOURS[self.grade]
+
+    @property
+    def grade_label(self) -> str:
+        return str(dict(RiskGrade.choices)[self.grade])
 
 
 def format_number(value: Decimal | None) -> str:
@@ -120,7 +124,9 @@ def lec_assess(l: Any, e: Any, c: Any, scale_set: str = DEFAULT_LEC_SCALE_SET) -
     """
     scales = LEC_SCALE_SETS.get(scale_set)
     if scales is None:
-        raise InvalidFactor("scale_set", _("Unknown LEC scale set “%(code)s”.") % {"code": scale_set})
+        raise InvalidFactor(
+            "scale_set", _("Unknown LEC scale set “%(code)s”.") % {"code": scale_set}
+        )
     factors = {
         "l": _on_scale("l", l, scales.likelihood),
         "e": _on_scale("e", e, scales.exposure),

@@ -70,7 +70,10 @@ class RiskPoint(TenantRow, TimeStampedModel):
     """
 
     site = models.ForeignKey(
-        "registry.Site", verbose_name=_("site"), on_delete=models.CASCADE, related_name="risk_points"
+        "registry.Site",
+        verbose_name=_("site"),
+        on_delete=models.CASCADE,
+        related_name="risk_points",
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(
@@ -192,7 +195,12 @@ class RiskAssessment(TenantRow):
             models.CheckConstraint(
                 condition=(
                     Q(method=AssessmentMethod.LEC, e__isnull=False, c__isnull=False, s__isnull=True)
-                    | Q(method=AssessmentMethod.MATRIX, e__isnull=True, c__isnull=True, s__isnull=False)
+                    | Q(
+                        method=AssessmentMethod.MATRIX,
+                        e__isnull=True,
+                        c__isnull=True,
+                        s__isnull=False,
+                    )
                 ),
                 name="risks_riskassessment_factors_fit_method",
             ),
@@ -200,7 +208,9 @@ class RiskAssessment(TenantRow):
                 condition=Q(grade__in=RiskGrade.values), name="risks_riskassessment_grade_valid"
             ),
         ]
-        indexes = [models.Index(fields=["risk_point", "-assessed_at"], name="risks_assess_point_time")]
+        indexes = [
+            models.Index(fields=["risk_point", "-assessed_at"], name="risks_assess_point_time")
+        ]
 
     def __str__(self) -> str:
         return f"{self.risk_point_id}: {self.get_method_display()} {self.value} {self.grade}"

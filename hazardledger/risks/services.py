@@ -1,0 +1,312 @@
+"""Writes of risk grading. Every write runs in a transaction and re-checks scope after saving
+(save, then check): a row that would land outside the actor's scope rolls back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hazardledger.access.scope import ensure_in_scope
+from hazardledger.registry.models import Site
+
+from .choices import GRADE_RANK, HazardType, RiskGrade
+from .grading import Result, assess
+from .models import (
+    ControlMeasure,
+    RiskAssessment,
+    RiskPoint,
+    RiskPointPhoto,
+    SiteInspectionSchedule,
+)
+
+logger = logging.getLogger(__name__)
+
+RISK_POINT_FIELDS = ("name", "kind", "location", "hazard_types", "consequences", "emergency_phone")
+CONTROL_FIELDS = (
+    "kind",
+    "description",
+    "level",
+    "responsible_person",
+    "responsible_phone",
+    "check_item",
+)
+_SCOPE_FIELDS = ["region", "sector", "organisation"]
+
+
+def _validate_hazard_types(codes: Iterable[str]) -> list[str]:
+    codes = list(dict.fromkeys(codes))  # keep order, drop repeats
+    if not codes:
+        raise ValidationError({"hazard_types": _("Choose at least one hazard type.")})
+    unknown = [code for code in codes if code not in HazardType.values]
+    if unknown:
+        raise ValidationError(
+            {"hazard_types": _("Unknown hazard type: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
+    return codes
+
+
+# --- Risk points --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def risk_point_create(*, actor: Any, site: Site, data: Mapping[str, Any]) -> RiskPoint:
+    """Add a risk point to ``site`` from validated ``data`` (keys in ``RISK_POINT_FIELDS``).
+
+    The scope columns are copied from the site. Raises ``ValidationError`` on bad data and
+    ``ScopeViolation`` when the actor may not see the result; either way nothing is written.
+    The new point is "not assessed", so the site's level does not change.
+    """
+    point = RiskPoint(
+        site=site, created_by=actor, **{k: data[k] for k in RISK_POINT_FIELDS if k in data}
+    )
+    point.copy_scope_from(site)
+    point.hazard_types = _validate_hazard_types(point.hazard_types)
+    point.full_clean(exclude=[*_SCOPE_FIELDS, "site", "created_by"])
+    point.save()
+    ensure_in_scope(point, actor)
+    return point
+
+
+@transaction.atomic
+def risk_point_update(*, actor: Any, risk_point: RiskPoint, data: Mapping[str, Any]) -> RiskPoint:
+    """Change a risk point's description (never its grade: only assessment sets that).
+
+    Raises ``ValidationError`` (nothing saved) on bad data, ``ScopeViolation`` out of scope.
+    """
+    for key in RISK_POINT_FIELDS:
+        if key in data:
+            setattr(risk_point, key, data[key])
+    risk_point.hazard_types = _validate_hazard_types(risk_point.hazard_types)
+    risk_point.full_clean(exclude=[*_SCOPE_FIELDS, "site", "created_by"])
+    risk_point.save(update_fields=[*RISK_POINT_FIELDS, "updated_at"])
+    ensure_in_scope(risk_point, actor)
+    return risk_point
+
+
+@transaction.atomic
+def risk_point_assess(
+    *, actor: Any, risk_point: RiskPoint, method: str, factors: Mapping[str, Any], note: str = ""
+) -> RiskAssessment:
+    """Assess ``risk_point`` and make the new assessment its current one.
+
+    Steps:
+    1. grade the factors (``grading.assess``); an ``InvalidFactor`` propagates before any write;
+    2. lock the risk point row, so two assessors cannot both become "current";
+    3. mark the previous current assessment as history and insert the new one;
+    4. copy grade, value and time onto the risk point;
+    5. refresh the site's risk level.
+    """
+    result = assess(method, **factors)
+    now = timezone.now()
+    locked = RiskPoint.objects.select_for_update().get(pk=risk_point.pk)
+    RiskAssessment.objects.filter(risk_point=locked, is_current=True).update(is_current=False)
+    assessment = _assessment_from_result(locked, result, actor=actor, at=now, note=note)
+    assessment.save()
+    ensure_in_scope(assessment, actor)
+    RiskPoint.objects.filter(pk=locked.pk).update(
+        grade=result.grade, risk_value=result.value, assessed_at=now, updated_at=now
+    )
+    risk_point.grade, risk_point.risk_value, risk_point.assessed_at = (
+        result.grade,
+        result.value,
+        now,
+    )
+    site_risk_level_refresh(site=risk_point.site)
+    return assessment
+
+
+def _assessment_from_result(
+    point: RiskPoint, result: Result, *, actor: Any, at: Any, note: str = ""
+) -> RiskAssessment:
+    """An unsaved current assessment of ``point`` holding everything ``result`` says."""
+    return RiskAssessment(
+        risk_point=point,
+        region_id=point.region_id,
+        sector_id=point.sector_id,
+        organisation_id=point.organisation_id,
+        method=result.method,
+        l=result.factors["l"],
+        e=result.factors.get("e"),
+        c=result.factors.get("c"),
+        s=result.factors.get("s"),
+        value=result.value,
+        grade=result.grade,
+        danger_class=result.danger_class,
+        threshold_set=result.threshold_set,
+        threshold_version=result.threshold_version,
+        note=note,
+        is_current=True,
+        assessed_at=at,
+        assessed_by=actor,
+        assessed_by_name=actor.display_name if actor is not None else "",
+    )
+
+
+@transaction.atomic
+def risk_point_photo_add(
+    *, actor: Any, risk_point: RiskPoint, image: Any, caption: str = ""
+) -> RiskPointPhoto:
+    """Attach a photo (an uploaded image already validated by the form)."""
+    photo = RiskPointPhoto(risk_point=risk_point, image=image, caption=caption, uploaded_by=actor)
+    photo.region_id = risk_point.region_id
+    photo.sector_id = risk_point.sector_id
+    photo.organisation_id = risk_point.organisation_id
+    photo.full_clean(exclude=[*_SCOPE_FIELDS, "risk_point", "uploaded_by", "image"])
+    photo.save()
+    ensure_in_scope(photo, actor)
+    return photo
+
+
+# --- Controls -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def control_measure_create(
+    *, actor: Any, risk_point: RiskPoint, data: Mapping[str, Any]
+) -> ControlMeasure:
+    """Add a control to ``risk_point``. Raises ``ValidationError`` on bad data (nothing saved)."""
+    control = ControlMeasure(
+        risk_point=risk_point, **{k: data[k] for k in CONTROL_FIELDS if k in data}
+    )
+    control.region_id = risk_point.region_id
+    control.sector_id = risk_point.sector_id
+    control.organisation_id = risk_point.organisation_id
+    control.full_clean(exclude=[*_SCOPE_FIELDS, "risk_point"])
+    control.save()
+    ensure_in_scope(control, actor)
+    return control
+
+
+@transaction.atomic
+def control_measure_update(
+    *, actor: Any, control: ControlMeasure, data: Mapping[str, Any]
+) -> ControlMeasure:
+    """Change a control. Raises ``ValidationError`` on bad data (nothing saved)."""
+    for key in CONTROL_FIELDS:
+        if key in data:
+            setattr(control, key, data[key])
+    control.full_clean(exclude=[*_SCOPE_FIELDS, "risk_point"])
+    control.save(update_fields=[*CONTROL_FIELDS, "updated_at"])
+    ensure_in_scope(control, actor)
+    return control
+
+
+@transaction.atomic
+def control_measure_delete(*, actor: Any, control: ControlMeasure) -> None:
+    """Remove a control (the caller has checked the actor may delete it)."""
+    control.delete()
+
+
+# --- Site risk level and inspection schedule ----------------------------------------------------
+
+
+def highest_grade(grades: Iterable[str]) -> str:
+    """The worst of ``grades`` ("" when none is a grade: not assessed, never "low")."""
+    ranked = [grade for grade in grades if grade in GRADE_RANK]
+    return max(ranked, key=GRADE_RANK.__getitem__, default="")
+
+
+def _site_has_open_major_hazard(site_id: int) -> bool:
+    """Ask the hazards app, when it is installed and offers the selector; else False."""
+    if not apps.is_installed("hazardledger.hazards"):
+        return False
+    try:
+        from hazardledger.hazards.selectors import site_has_open_major_hazard
+    except ImportError:
+        return False
+    return bool(site_has_open_major_hazard(site_id=site_id))
+
+
+@transaction.atomic
+def site_risk_level_refresh(*, site: Site) -> str:
+    """Recompute ``site.risk_level`` and store it if it changed; return the level.
+
+    The level is the highest current grade among the site's risk points, or major while the
+    site has an open major hazard; "" (not assessed) when neither applies. The write is one
+    conditional ``UPDATE … WHERE risk_level <> new`` that touches only that column, so it never
+    overwrites a concurrent edit of the site's other fields and does not bump its version.
+    The hazards app should call this whenever a major hazard opens or closes.
+    """
+    grades = (
+        RiskPoint.objects.filter(site_id=site.pk)
+        .exclude(grade="")
+        .values_list("grade", flat=True)
+        .distinct()
+    )
+    level = highest_grade(grades)
+    if level != RiskGrade.MAJOR and _site_has_open_major_hazard(site.pk):
+        level = RiskGrade.MAJOR
+    Site.objects.filter(pk=site.pk).exclude(risk_level=level).update(risk_level=level)
+    site.risk_level = level
+    return level
+
+
+def site_risk_levels_refresh(*, site_ids: Iterable[int]) -> int:
+    """Bulk form of ``site_risk_level_refresh`` from risk points only (for the demo and for
+    repairs): a handful of queries whatever the number of sites. Open major hazards are not
+    consulted here; the hazards step refreshes the sites it touches. Returns rows changed.
+    """
+    ids = list(site_ids)
+    rank_to_grade = {rank: grade for grade, rank in GRADE_RANK.items()}
+    by_level: dict[str, list[int]] = {}
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        worst: dict[int, int] = {}
+        for site_id, grade in (
+            RiskPoint.objects.filter(site_id__in=chunk)
+            .exclude(grade="")
+            .values_list("site_id", "grade")
+            .distinct()
+        ):
+            worst[site_id] = max(worst.get(site_id, 0), GRADE_RANK[grade])
+        for site_id in chunk:
+            level = rank_to_grade.get(worst.get(site_id, 0), "")
+            by_level.setdefault(level, []).append(site_id)
+    changed = 0
+    with transaction.atomic():
+        for level, level_ids in by_level.items():
+            for start in range(0, len(level_ids), 5000):
+                changed += (
+                    Site.objects.filter(pk__in=level_ids[start : start + 5000])
+                    .exclude(risk_level=level)
+                    .update(risk_level=level)
+                )
+    return changed
+
+
+@transaction.atomic
+def site_inspection_record(*, actor: Any, site: Site, inspected_on: date) -> SiteInspectionSchedule:
+    """Record that regulators inspected ``site`` on ``inspected_on`` (kept only if later than
+    the date already known, so an old inspection entered late never resets the schedule).
+
+    Raises ``ValidationError`` for a date in the future.
+    """
+    if inspected_on > timezone.localdate():
+        raise ValidationError({"inspected_on": _("The inspection date cannot be in the future.")})
+    schedule, created = SiteInspectionSchedule.objects.get_or_create(
+        site=site,
+        defaults={
+            "region_id": site.region_id,
+            "sector_id": site.sector_id,
+            "organisation_id": site.organisation_id,
+            "last_inspected_on": inspected_on,
+        },
+    )
+    if not created:
+        SiteInspectionSchedule.objects.filter(
+            Q(last_inspected_on__isnull=True) | Q(last_inspected_on__lt=inspected_on),
+            pk=schedule.pk,
+        ).update(last_inspected_on=inspected_on)
+        schedule.refresh_from_db()
+    ensure_in_scope(schedule, actor)
+    return schedule

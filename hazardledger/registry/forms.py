@@ -40,7 +40,7 @@ class SiteForm(StyledFormMixin, forms.Form):
     """Create or edit a site; choices are limited to the user's scope."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=SiteKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *SiteKind.choices])
     sector = forms.ModelChoiceField(
         label=_("Sector"),
         queryset=Sector.objects.all(),

@@ -9,7 +9,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -237,8 +236,7 @@ class SiteImportView(ActionRequiredMixin, FormView):
 
     def form_valid(self, form: SiteImportForm) -> HttpResponse:
         upload = form.cleaned_data["file"]
-        with transaction.atomic():
-            result = site_import(actor=self.request.user, handle=upload, filename=upload.name)
+        result = site_import(actor=self.request.user, handle=upload, filename=upload.name)
         if result.ok:
             messages.success(self.request, _("%(n)d sites imported.") % {"n": result.created})
             return HttpResponseRedirect(self.request.path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -10,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import HazardType
-from .grading import format_number
 from .models import ControlMeasure, RiskAssessment, RiskPoint
 
 EXPORT_TITLE = _("Risk register")
@@ -48,6 +48,13 @@ COLOUR_LABELS = {
 }
 
 
+def _number(value: Decimal | None) -> int | float | None:
+    """A factor or value as a spreadsheet number (whole numbers without ".0")."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def export_headers() -> list[str]:
     return [str(header) for header in HEADERS]
 
@@ -80,12 +87,12 @@ def risk_register_rows(points: QuerySet[RiskPoint]) -> Iterator[list[Any]]:
             "、".join(str(hazard_labels.get(code, code)) for code in point.hazard_types),
             point.consequences,
             str(current.get_method_display()) if current else "",
-            format_number(current.l) if current else "",
-            format_number(current.e) if current else "",
-            format_number(current.c) if current else "",
-            format_number(current.s) if current else "",
+            _number(current.l) if current else None,
+            _number(current.e) if current else None,
+            _number(current.c) if current else None,
+            _number(current.s) if current else None,
             current.threshold_set if current else "",
-            format_number(current.value) if current else "",
+            _number(current.value) if current else None,
             str(point.get_grade_display()) if point.grade else str(_("Not assessed")),
             str(COLOUR_LABELS.get(point.colour, "")),
             timezone.localtime(current.assessed_at).date() if current else None,

@@ -18,6 +18,18 @@ from .choices import OrganisationKind, Role
 from .models import Organisation, User
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - published demo logins, documented in the README
+DEMO_LOGINS = [
+    "admin",
+    "gd-office",
+    "gz-office",
+    "gz-inspector",
+    "gz-leader",
+    "th-grid",
+    "ent-a",
+    "ent-a-boss",
+    "ent-a-worker",
+    "ent-b",
+]
 
 # Cities with working mines in the demo (mountainous north, east and west of Guangdong).
 MINING_CITIES = {"4402", "4409", "4412", "4413", "4414", "4416", "4417", "4418", "4452", "4453"}

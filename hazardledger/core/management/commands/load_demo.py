@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from hazardledger.accounts.demo import DEMO_PASSWORD, build_organisations
-from hazardledger.accounts.models import Organisation
+from hazardledger.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, build_organisations
+from hazardledger.accounts.models import Organisation, User
 from hazardledger.core.demo import DEMO_STEPS, DemoContext
 from hazardledger.regions.services import reference_data_ensure
 from hazardledger.registry.demo import build_sites
@@ -36,6 +36,7 @@ class Command(BaseCommand):
         if Organisation.objects.exists():
             if if_empty:
                 self.stdout.write("The database already has data; demo not loaded.")
+                self._print_logins(User.objects.filter(username__in=DEMO_LOGINS))
                 return
             raise CommandError("The database already has organisations; use an empty database.")
         started = time.perf_counter()
@@ -58,6 +59,14 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo province loaded in {time.perf_counter() - started:.1f}s.")
         )
+        self._print_logins(orgs.logins.values())
+
+    def _print_logins(self, users: Any) -> None:
+        users = sorted(users, key=lambda user: DEMO_LOGINS.index(user.username))
+        if not users:
+            return
         self.stdout.write(f"Demo logins (password “{DEMO_PASSWORD}”):")
-        for username, user in orgs.logins.items():
-            self.stdout.write(f"  {username:<14} {user.get_role_display()} · {user.organisation}")
+        for user in users:
+            self.stdout.write(
+                f"  {user.username:<14} {user.get_role_display()} · {user.organisation}"
+            )

@@ -138,10 +138,9 @@ def verify_chain(
     problems: list[Problem] = []
     expected_seq = 1
     prev = GENESIS_HASH
-    last_hash = GENESIS_HASH
-    count = 0
+    seen: list[HazardEvent] = []
     for event in events:
-        count += 1
+        seen.append(event)
         if event_hash(event) != event.hash:
             problems.append(
                 Problem(
@@ -151,21 +150,18 @@ def verify_chain(
                     "altered: its content no longer matches its hash",
                 )
             )
-        if event.seq != expected_seq:
-            if event.seq > expected_seq:
-                missing = ", ".join(str(n) for n in range(expected_seq, event.seq))
-                problems.append(
-                    Problem(
-                        hazard_id,
-                        event.pk,
-                        event.seq,
-                        f"events {missing} before it are missing (deleted)",
-                    )
+        if event.seq > expected_seq:
+            missing = ", ".join(str(n) for n in range(expected_seq, event.seq))
+            problems.append(
+                Problem(
+                    hazard_id,
+                    event.pk,
+                    event.seq,
+                    f"events {missing} before it are missing (deleted)",
                 )
-            else:
-                problems.append(
-                    Problem(hazard_id, event.pk, event.seq, "out of sequence (inserted)")
-                )
+            )
+        elif event.seq < expected_seq:
+            problems.append(Problem(hazard_id, event.pk, event.seq, "out of sequence (inserted)"))
         if event.prev_hash != prev:
             problems.append(
                 Problem(
@@ -177,18 +173,86 @@ def verify_chain(
                 )
             )
         prev = event.hash
-        last_hash = event.hash
         expected_seq = event.seq + 1
-    if count == 0:
+    if not seen:
         problems.append(Problem(hazard_id, None, None, "has no history at all (events deleted)"))
-    elif last_hash != head or expected_seq - 1 != length:
+        return problems
+    last = seen[-1]
+    if last.seq > length:
+        for extra in (e for e in seen if e.seq > length):
+            problems.append(
+                Problem(
+                    hazard_id,
+                    extra.pk,
+                    extra.seq,
+                    f"added behind the application's back: the history ends at event {length}",
+                )
+            )
+    elif last.seq < length:
+        missing = ", ".join(str(n) for n in range(last.seq + 1, length + 1))
         problems.append(
             Problem(
                 hazard_id,
                 None,
-                length,
-                f"the history should end at event {length}; it ends at event "
-                f"{expected_seq - 1} (events deleted or appended at the end)",
+                None,
+                f"the history should end at event {length}; events {missing} are missing (deleted)",
+            )
+        )
+    elif last.hash != head:
+        problems.append(
+            Problem(
+                hazard_id,
+                last.pk,
+                last.seq,
+                "is not the event the hazard's history ends with (replaced)",
             )
         )
     return problems
+
+
+def verify_all(
+    *, hazard_ids: Iterable[int] | None = None, batch: int = 500
+) -> tuple[int, int, list[Problem]]:
+    """Check every hazard's chain (or only ``hazard_ids``); returns (hazards, events, problems).
+
+    Also reports hazards the audit log says were recorded but that no longer exist (a hazard
+    deleted together with its whole history). Reads in batches of ``batch`` hazards, so memory
+    stays flat however large the ledger.
+    """
+    from hazardledger.audit.models import AuditEvent
+
+    from .models import Hazard
+
+    hazards = Hazard.objects.order_by("pk").values_list("pk", "history_head", "history_seq")
+    if hazard_ids is not None:
+        hazards = hazards.filter(pk__in=list(hazard_ids))
+    problems: list[Problem] = []
+    n_hazards = n_events = 0
+    last_pk = 0
+    while True:
+        rows = list(hazards.filter(pk__gt=last_pk)[:batch])
+        if not rows:
+            break
+        last_pk = rows[-1][0]
+        by_hazard: dict[int, list[HazardEvent]] = {pk: [] for pk, _h, _s in rows}
+        for event in HazardEvent.objects.filter(hazard_id__in=by_hazard).order_by(
+            "hazard_id", "seq"
+        ):
+            by_hazard[event.hazard_id].append(event)
+        for pk, head, length in rows:
+            events = by_hazard[pk]
+            n_hazards += 1
+            n_events += len(events)
+            problems.extend(verify_chain(hazard_id=pk, head=head, length=length, events=events))
+    recorded = AuditEvent.objects.filter(
+        action="hazards.hazard.record", object_type="hazards.hazard"
+    )
+    if hazard_ids is not None:
+        recorded = recorded.filter(object_id__in=[str(pk) for pk in hazard_ids])
+    recorded_ids = {int(pk) for pk in recorded.values_list("object_id", flat=True)}
+    existing = set(Hazard.objects.filter(pk__in=recorded_ids).values_list("pk", flat=True))
+    for pk in sorted(recorded_ids - existing):
+        problems.append(
+            Problem(pk, None, None, "was recorded (see the audit log) but no longer exists")
+        )
+    return n_hazards, n_events, problems

@@ -27,12 +27,14 @@ DROP FUNCTION IF EXISTS hazards_history_refuse_change();
 
 def create_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(CREATE)  # no parameters: the % in RAISE is not a placeholder
 
 
 def drop_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(DROP)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,117 @@
+"""Evidence files: type from content, size limit, thumbnails, EXIF time and GPS."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from hazardledger.hazards.choices import HazardAction, HazardGrade, HazardStatus
+from hazardledger.hazards.evidence import check_upload
+from hazardledger.hazards.models import Evidence, Hazard
+
+from .factories import act, hazard_in_state, pdf_upload, png_upload
+
+pytestmark = pytest.mark.django_db
+
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
+
+
+def jpeg_with_exif() -> SimpleUploadedFile:
+    image = Image.new("RGB", (800, 600), "blue")
+    exif = Image.Exif()
+    exif_ifd = exif.get_ifd(0x8769)
+    exif_ifd[36867] = "2026:03:06 09:30:15"
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"
+    gps[2] = (23.0, 7.0, 30.0)
+    gps[3] = "E"
+    gps[4] = (113.0, 19.0, 12.0)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return SimpleUploadedFile("IMG_0001.JPG", out.getvalue(), content_type="image/jpeg")
+
+
+def test_renamed_exe_is_refused_with_a_clear_message():
+    upload = SimpleUploadedFile("photo.jpg", EXE, content_type="image/jpeg")
+    with pytest.raises(ValidationError) as info:
+        check_upload(upload)
+    assert (
+        "“photo.jpg” is not a photo (JPEG, PNG, WebP) or a PDF document" in info.value.messages[0]
+    )
+
+
+def test_oversized_file_is_refused_with_a_clear_message(settings):
+    settings.HAZARD_EVIDENCE_MAX_BYTES = 1024
+    upload = png_upload(size=(400, 400))
+    upload.size = 5 * 1024 * 1024
+    with pytest.raises(ValidationError) as info:
+        check_upload(upload)
+    assert "files may be at most 1.0\xa0KB" in info.value.messages[0]
+    assert "“photo.png” is 5.0\xa0MB" in info.value.messages[0]
+
+
+def test_truncated_image_is_refused():
+    data = png_upload().read()[:40]
+    with pytest.raises(ValidationError):
+        check_upload(SimpleUploadedFile("x.png", data))
+
+
+def test_pdf_and_webp_are_accepted():
+    assert check_upload(pdf_upload()).kind == "document"
+    out = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(out, format="WEBP")
+    checked = check_upload(SimpleUploadedFile("a.bin", out.getvalue()))
+    assert (checked.kind, checked.extension) == ("photo", "webp")
+
+
+def test_exif_time_and_gps_are_read():
+    checked = check_upload(jpeg_with_exif())
+    assert checked.taken_at == datetime(2026, 3, 6, 9, 30, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert checked.latitude == Decimal("23.125000")
+    assert checked.longitude == Decimal("113.320000")
+
+
+def test_refused_file_changes_nothing(users, sites):
+    hazard = hazard_in_state(
+        status=HazardStatus.RECTIFYING,
+        grade=HazardGrade.GENERAL,
+        site=sites.plant_a,
+        responsible=users.officer_a,
+        regulator=users.inspector_a,
+    )
+    bad = SimpleUploadedFile("evidence.jpg", EXE)
+    with pytest.raises(ValidationError) as info:
+        act(hazard, HazardAction.SUBMIT, users.officer_a, files=[png_upload(), bad])
+    assert "files" in info.value.message_dict
+    fresh = Hazard.objects.get(pk=hazard.pk)
+    assert (fresh.status, fresh.version) == (HazardStatus.RECTIFYING, hazard.version)
+    assert not Evidence.objects.filter(hazard=hazard).exists()
+
+
+def test_stored_with_thumbnail_and_hash_in_history(users, sites):
+    hazard = hazard_in_state(
+        status=HazardStatus.RECTIFYING,
+        grade=HazardGrade.GENERAL,
+        site=sites.plant_a,
+        responsible=users.officer_a,
+        regulator=users.inspector_a,
+    )
+    hazard = act(
+        hazard, HazardAction.SUBMIT, users.officer_a, files=[jpeg_with_exif(), pdf_upload()]
+    )
+    photo, document = hazard.evidence.order_by("id")
+    assert photo.file.name.endswith(".jpg") and photo.thumbnail.name.endswith(".jpg")
+    assert document.file.name.endswith(".pdf") and not document.thumbnail
+    assert photo.taken_at is not None and photo.latitude == Decimal("23.125000")
+    with photo.thumbnail.open("rb") as handle:
+        assert max(Image.open(handle).size) <= 400
+    event = hazard.events.get(action=HazardAction.SUBMIT)
+    assert [f["sha256"] for f in event.data["files"]] == [photo.sha256, document.sha256]
+    assert photo.event_id == event.pk

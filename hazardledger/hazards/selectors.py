@@ -213,3 +213,24 @@ def quick_reports_to_triage(*, user: Any) -> QuerySet[QuickReport]:
     if responsible is None:
         return QuickReport.objects.none()
     return quick_report_list(user=user).filter(responsible, status=QuickReportStatus.NEW)
+
+
+def evidence_get(*, user: Any, pk: int) -> Any:
+    """An evidence file the user may see: through its hazard's scope, or its quick report's.
+
+    Raises ``Http404`` when it does not exist or its hazard/report is outside the user's scope.
+    """
+    from django.http import Http404
+
+    from .models import Evidence
+
+    evidence = Evidence.objects.filter(pk=pk).first()
+    if evidence is None:
+        raise Http404
+    if evidence.hazard_id:
+        visible = hazard_list(user=user).filter(pk=evidence.hazard_id).exists()
+    else:
+        visible = quick_report_list(user=user).filter(pk=evidence.quick_report_id).exists()
+    if not visible:
+        raise Http404
+    return evidence

@@ -1,0 +1,116 @@
+"""Ledger filters, shared by the ledger page, its export and (later) the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from hazardledger.regions.models import Sector
+from hazardledger.regions.selectors import is_valid_code, under_region
+
+from .choices import OPEN_STATUSES, HazardCategory, HazardGrade, HazardSource, HazardStatus
+from .deadlines import overdue_q
+from .models import Hazard
+
+OPEN = "open"
+
+SORTS = {
+    "found": ("found_on", "id"),
+    "-found": ("-found_on", "-id"),
+    "deadline": ("deadline", "id"),
+    "-deadline": ("-deadline", "-id"),
+    "region": ("region_id", "-found_on", "-id"),
+    "-region": ("-region_id", "-found_on", "-id"),
+    "status": ("status", "-found_on", "-id"),
+    "-status": ("-status", "-found_on", "-id"),
+}
+DEFAULT_SORT = "-found"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class HazardFilterSet(django_filters.FilterSet):
+    """Filters: region (the division and all under it), sector, grade, status (or "open"),
+    overdue, source, category, period found, site, text; and the sort order."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    region = django_filters.CharFilter(label=_("Region"), method="filter_region")
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Sector"), queryset=Sector.objects.all(), to_field_name="code"
+    )
+    grade = django_filters.ChoiceFilter(label=_("Grade"), choices=HazardGrade.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(OPEN, _("Open (not closed)")), *HazardStatus.choices],
+        method="filter_status",
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"),
+        method="filter_overdue",
+        widget=django_filters.widgets.BooleanWidget,
+    )
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=HazardSource.choices)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=HazardCategory.choices)
+    found_after = django_filters.DateFilter(
+        label=_("Found from"), field_name="found_on", lookup_expr="gte", widget=DateInput
+    )
+    found_before = django_filters.DateFilter(
+        label=_("Found until"), field_name="found_on", lookup_expr="lte", widget=DateInput
+    )
+    site = django_filters.NumberFilter(label=_("Site"), field_name="site_id")
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"),
+        choices=[(key, key) for key in SORTS],
+        method="filter_sort",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Hazard
+        fields: list[str] = []
+
+    @property
+    def qs(self) -> QuerySet[Hazard]:
+        qs = super().qs
+        if not (self.form.is_valid() and self.form.cleaned_data.get("sort")):
+            qs = qs.order_by(*SORTS[DEFAULT_SORT])
+        return qs
+
+    def filter_text(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
+        value = value.strip()
+        if not value:
+            return qs
+        if value.lstrip("#").isdigit():
+            return qs.filter(pk=int(value.lstrip("#")))
+        return qs.filter(
+            Q(description__icontains=value)
+            | Q(location__icontains=value)
+            | Q(site__name__icontains=value)
+        )
+
+    def filter_region(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
+        value = value.strip()
+        if not value:
+            return qs
+        if not is_valid_code(value):
+            return qs.none()
+        return qs.filter(under_region("region", value))
+
+    def filter_status(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
+        if value == OPEN:
+            return qs.filter(status__in=OPEN_STATUSES)
+        return qs.filter(status=value)
+
+    def filter_overdue(self, qs: QuerySet[Hazard], name: str, value: Any) -> QuerySet[Hazard]:
+        if value is None:
+            return qs
+        return qs.filter(overdue_q()) if value else qs.exclude(overdue_q())
+
+    def filter_sort(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
+        return qs.order_by(*SORTS.get(value, SORTS[DEFAULT_SORT]))

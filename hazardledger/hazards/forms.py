@@ -1,0 +1,438 @@
+"""Input validation for the hazard pages. Forms validate; services and the workflow write."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hazardledger.access.scope import restrict
+from hazardledger.core.forms import StyledFormMixin
+from hazardledger.registry.models import Site
+
+from .choices import (
+    HazardAction,
+    HazardCategory,
+    HazardGrade,
+    HazardSource,
+    InterimMeasure,
+    VoidReason,
+)
+from .constants import EVIDENCE_MAX_FILES
+from .deadlines import local_today
+from .evidence import ACCEPT_ATTRIBUTE, check_upload
+
+# A select of sites is offered up to this many; beyond it the site is chosen from its page.
+SITE_SELECT_MAX = 500
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Several photos or PDFs; each is checked by content (``evidence.check_upload``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
+        )
+        kwargs.setdefault(
+            "help_text",
+            _("Photos (JPEG, PNG, WebP) or PDF documents, at most %(n)d files.")
+            % {"n": EVIDENCE_MAX_FILES},
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if not uploads:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(uploads) > EVIDENCE_MAX_FILES:
+            raise forms.ValidationError(
+                _("At most %(n)d files at a time.") % {"n": EVIDENCE_MAX_FILES}
+            )
+        checked, errors = [], []
+        for upload in uploads:
+            try:
+                checked.append(check_upload(upload))
+            except forms.ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return checked
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: Any = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class HazardFieldsMixin(forms.Form):
+    """The fields that describe a hazard (shared by "record" and "triage a quick report")."""
+
+    location = forms.CharField(label=_("Where at the site"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=HazardCategory.choices)
+    grade = forms.ChoiceField(
+        label=_("Grade"),
+        choices=HazardGrade.choices,
+        initial=HazardGrade.GENERAL,
+        widget=forms.RadioSelect,
+    )
+    grade_basis = forms.CharField(
+        label=_("Basis for the grade"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for a major hazard: the clause of the determination standard."),
+    )
+    interim_measures = forms.MultipleChoiceField(
+        label=_("Interim measures taken"),
+        choices=InterimMeasure.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Required for a major hazard."),
+    )
+    interim_note = forms.CharField(
+        label=_("Interim measures, details"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    source = forms.ChoiceField(label=_("Source"), choices=HazardSource.choices)
+    found_on = forms.DateField(label=_("Date found"), widget=DateInput)
+    found_by_name = forms.CharField(
+        label=_("Found by"),
+        max_length=100,
+        required=False,
+        help_text=_("Leave empty for yourself."),
+    )
+
+    def clean_found_on(self) -> Any:
+        value = self.cleaned_data["found_on"]
+        if value and value > local_today():
+            raise forms.ValidationError(_("The date found cannot be in the future."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("grade") == HazardGrade.MAJOR:
+            if not (data.get("grade_basis") or "").strip():
+                self.add_error(
+                    "grade_basis",
+                    _("A major hazard needs its basis: the clause of the determination standard."),
+                )
+            if not data.get("interim_measures"):
+                self.add_error(
+                    "interim_measures", _("Record the interim measures taken for a major hazard.")
+                )
+        return data
+
+    def hazard_data(self) -> dict[str, Any]:
+        keys = (
+            "location",
+            "description",
+            "category",
+            "grade",
+            "grade_basis",
+            "interim_measures",
+            "interim_note",
+            "source",
+            "found_on",
+            "found_by_name",
+        )
+        return {key: self.cleaned_data.get(key) for key in keys}
+
+
+class HazardForm(StyledFormMixin, HazardFieldsMixin):
+    """Record a hazard. Likely duplicates are shown before it is saved; recording past them
+    needs ``not_duplicate`` ticked."""
+
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none())
+    files = EvidenceField(label=_("Photos or documents"), required=False)
+    not_duplicate = forms.BooleanField(
+        label=_("I have checked: this is not one of the hazards above; record it."),
+        required=False,
+    )
+    shown_duplicates = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    field_order = ["site", "location", "description", "category", "grade", "grade_basis"]
+
+    def __init__(self, *args: Any, user: Any, site: Site | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sites = restrict(Site.objects.all(), user, "view").select_related("region")
+        self.fields["site"].queryset = sites
+        self.fixed_site = site
+        if site is not None:
+            self.fields["site"].initial = site.pk
+            self.fields["site"].widget = forms.HiddenInput()
+        elif sites[: SITE_SELECT_MAX + 1].count() > SITE_SELECT_MAX:
+            self.fields["site"].widget = forms.NumberInput(attrs={"class": "form-control"})
+            self.fields["site"].help_text = _(
+                "The site's number; or open the site's page and use “Record a hazard”."
+            )
+        self.fields["found_on"].initial = local_today()
+
+    def duplicate_ids(self) -> list[int]:
+        raw = self.cleaned_data.get("shown_duplicates") or ""
+        return [int(part) for part in raw.split(",") if part.strip().isdigit()]
+
+
+class QuickReportForm(StyledFormMixin, forms.Form):
+    """A quick report from a phone: the site, one sentence and a photo (GPS if allowed)."""
+
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none())
+    description = forms.CharField(
+        label=_("What is wrong"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    location = forms.CharField(label=_("Where exactly"), max_length=200, required=False)
+    files = EvidenceField(label=_("Photo"))
+    latitude = forms.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.HiddenInput,
+    )
+    longitude = forms.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = restrict(Site.objects.all(), user, "view").order_by("name")
+        self.fields["files"].widget.attrs["capture"] = "environment"
+
+
+class TriageForm(StyledFormMixin, HazardFieldsMixin):
+    """Record a quick report in the ledger (the hazard's fields, prefilled from the report)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    not_duplicate = forms.BooleanField(
+        label=_("I have checked: this is not one of the hazards above; record it."),
+        required=False,
+    )
+    shown_duplicates = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    duplicate_ids = HazardForm.duplicate_ids
+
+
+class RejectReportForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason (the reporter sees it)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+# --- one form per workflow action -------------------------------------------------------------
+
+
+class ActionForm(StyledFormMixin, forms.Form):
+    """Base of the action forms: the version the page showed, and an optional comment."""
+
+    action = ""
+    comment_label: Any = _("Comment")
+    comment_required = False
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, hazard: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", self.action)
+        kwargs.setdefault("initial", {"version": hazard.version})
+        super().__init__(*args, **kwargs)
+        self.hazard = hazard
+        self.fields["comment"].label = self.comment_label
+        self.fields["comment"].required = self.comment_required
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"comment": self.cleaned_data.get("comment", ""), "data": self.data_for_service()}
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {}
+
+
+class PlanForm(ActionForm):
+    """The rectification plan with its five implementations."""
+
+    action = HazardAction.PLAN
+    comment_label = _("Remarks")
+    responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=200, required=False)
+    responsible_person = forms.CharField(label=_("Responsible person"), max_length=100)
+    measures = forms.CharField(
+        label=_("Measures"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    funds = forms.DecimalField(
+        label=_("Funds (yuan)"), max_digits=14, decimal_places=2, min_value=0
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput)
+    contingency_plan = forms.CharField(
+        label=_("Contingency plan"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    governance_programme = forms.CharField(
+        label=_("Governance programme"),
+        max_length=8000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Goal and tasks, methods and measures, funds and materials, organisation and people, "
+            "time limit, safety measures."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].initial = local_today() + timedelta(days=30)
+        if self.hazard.is_major:
+            self.fields["contingency_plan"].required = True
+            self.fields["governance_programme"].required = True
+        else:
+            del self.fields["governance_programme"]
+
+    def clean_deadline(self) -> Any:
+        value = self.cleaned_data["deadline"]
+        if value and value < local_today():
+            raise forms.ValidationError(_("The deadline cannot be in the past."))
+        return value
+
+    def data_for_service(self) -> dict[str, Any]:
+        keys = (
+            "responsible_unit",
+            "responsible_person",
+            "measures",
+            "funds",
+            "deadline",
+            "contingency_plan",
+            "governance_programme",
+        )
+        return {key: self.cleaned_data.get(key) for key in keys}
+
+
+class EvidenceActionForm(ActionForm):
+    comment_label = _("What was done")
+    comment_required = True
+    files = EvidenceField(label=_("Evidence: photos or documents"))
+
+    def service_kwargs(self) -> dict[str, Any]:
+        kwargs = super().service_kwargs()
+        kwargs["files"] = self.cleaned_data["files"]
+        return kwargs
+
+
+class FixForm(EvidenceActionForm):
+    action = HazardAction.FIX
+
+
+class SubmitForm(EvidenceActionForm):
+    action = HazardAction.SUBMIT
+
+
+class ConfirmForm(ActionForm):
+    action = HazardAction.CONFIRM
+
+
+class AcceptForm(ActionForm):
+    action = HazardAction.ACCEPT
+    comment_label = _("Acceptance opinion")
+
+
+class RejectForm(ActionForm):
+    action = HazardAction.REJECT
+    comment_label = _("Reason for rejection")
+    comment_required = True
+
+
+class RequestExtensionForm(ActionForm):
+    action = HazardAction.REQUEST_EXTENSION
+    comment_label = _("Reason")
+    comment_required = True
+    requested_deadline = forms.DateField(label=_("New deadline"), widget=DateInput)
+
+    def clean_requested_deadline(self) -> Any:
+        value = self.cleaned_data["requested_deadline"]
+        if self.hazard.deadline and value <= self.hazard.deadline:
+            raise forms.ValidationError(_("The new deadline must be after the current one."))
+        return value
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {"requested_deadline": self.cleaned_data["requested_deadline"]}
+
+
+class ApproveExtensionForm(ActionForm):
+    action = HazardAction.APPROVE_EXTENSION
+
+
+class RefuseExtensionForm(ActionForm):
+    action = HazardAction.REFUSE_EXTENSION
+    comment_label = _("Reason for refusal")
+    comment_required = True
+
+
+class VoidForm(ActionForm):
+    action = HazardAction.VOID
+    comment_label = _("Explanation")
+    comment_required = True
+    void_reason = forms.ChoiceField(label=_("Why void it"), choices=VoidReason.choices)
+    duplicate_of = forms.IntegerField(
+        label=_("Duplicate of hazard number"), required=False, min_value=1
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("void_reason") == VoidReason.DUPLICATE and not data.get("duplicate_of"):
+            self.add_error("duplicate_of", _("Give the number of the hazard it duplicates."))
+        return data
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {
+            "void_reason": self.cleaned_data["void_reason"],
+            "duplicate_of": self.cleaned_data.get("duplicate_of"),
+        }
+
+
+class ReopenForm(ActionForm):
+    action = HazardAction.REOPEN
+    comment_label = _("Why it is not fixed")
+    comment_required = True
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    form.action: form
+    for form in (
+        PlanForm,
+        FixForm,
+        ConfirmForm,
+        SubmitForm,
+        AcceptForm,
+        RejectForm,
+        RequestExtensionForm,
+        ApproveExtensionForm,
+        RefuseExtensionForm,
+        VoidForm,
+        ReopenForm,
+    )
+}

@@ -18,10 +18,6 @@ from hazardledger.hazards.models import Hazard, HazardEvent
 from .factories import act, hazard_in_state, plan_data
 
 pytestmark = pytest.mark.django_db
-postgres_only = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only"),
-]
 
 
 def _behind_the_back(sql: str, params: list) -> None:
@@ -148,9 +144,12 @@ def test_verify_all_counts(closed_major):
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 def test_postgres_refuses_update_and_delete_of_history(closed_major, statement):
-    with pytest.raises(DatabaseError, match="append-only"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(statement)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         HazardEvent.objects.filter(hazard=closed_major).update(reason="x")
     assert closed_major.events.count() == 4

@@ -185,3 +185,16 @@ PUBLIC_EMERGENCY_NUMBERS: tuple[tuple[Promise, str], ...] = (
     (_("Police"), "110"),
     (_("Work-safety hotline"), "12350"),
 )
+
+# The audit actions of risk grading (registered in ``apps.RisksConfig.ready``).
+AUDIT_ACTIONS: dict[str, Promise] = {
+    "risks.riskpoint.create": _("Risk point added"),
+    "risks.riskpoint.update": _("Risk point changed"),
+    "risks.riskpoint.assess": _("Risk point assessed"),
+    "risks.riskpoint.add_photo": _("Risk point photo added"),
+    "risks.controlmeasure.create": _("Control measure added"),
+    "risks.controlmeasure.update": _("Control measure changed"),
+    "risks.controlmeasure.delete": _("Control measure removed"),
+    "risks.site.level_change": _("Site risk level changed"),
+    "risks.site.inspection_record": _("Regulatory inspection date recorded"),
+}

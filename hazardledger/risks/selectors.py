@@ -51,6 +51,13 @@ def risk_point_get(*, user: Any, pk: int, action: str = "view") -> RiskPoint:
     return get_object_for_user(qs, user, action, pk=pk)
 
 
+def control_measure_get(*, user: Any, pk: int, action: str = "view") -> ControlMeasure:
+    """One control with its risk point and site: ``Http404`` out of scope, ``PermissionDenied``
+    if ``action`` is not allowed."""
+    qs = ControlMeasure.objects.select_related("risk_point__site")
+    return get_object_for_user(qs, user, action, pk=pk)
+
+
 def site_risk_point_list(*, user: Any, site: Site) -> QuerySet[RiskPoint]:
     """The site's risk points worst first, with their controls (the four-colour risk list)."""
     controls = ControlMeasure.objects.order_by("kind", "id")

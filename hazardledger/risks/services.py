@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hazardledger.access.scope import ensure_in_scope
+from hazardledger.audit.services import record
 from hazardledger.registry.models import Site
 
 from .choices import GRADE_RANK, HazardType, RiskGrade
@@ -55,6 +56,10 @@ def _validate_hazard_types(codes: Iterable[str]) -> list[str]:
     return codes
 
 
+def _fields(obj: Any, names: Iterable[str]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in names}
+
+
 # --- Risk points --------------------------------------------------------------------------------
 
 
@@ -74,6 +79,13 @@ def risk_point_create(*, actor: Any, site: Site, data: Mapping[str, Any]) -> Ris
     point.full_clean(exclude=[*_SCOPE_FIELDS, "site", "created_by"])
     point.save()
     ensure_in_scope(point, actor)
+    record(
+        actor=actor,
+        action="risks.riskpoint.create",
+        obj=point,
+        after=_fields(point, RISK_POINT_FIELDS),
+        data={"site": site.pk},
+    )
     return point
 
 
@@ -83,6 +95,7 @@ def risk_point_update(*, actor: Any, risk_point: RiskPoint, data: Mapping[str, A
 
     Raises ``ValidationError`` (nothing saved) on bad data, ``ScopeViolation`` out of scope.
     """
+    before = _fields(risk_point, RISK_POINT_FIELDS)
     for key in RISK_POINT_FIELDS:
         if key in data:
             setattr(risk_point, key, data[key])
@@ -90,6 +103,13 @@ def risk_point_update(*, actor: Any, risk_point: RiskPoint, data: Mapping[str, A
     risk_point.full_clean(exclude=[*_SCOPE_FIELDS, "site", "created_by"])
     risk_point.save(update_fields=[*RISK_POINT_FIELDS, "updated_at"])
     ensure_in_scope(risk_point, actor)
+    record(
+        actor=actor,
+        action="risks.riskpoint.update",
+        obj=risk_point,
+        before=before,
+        after=_fields(risk_point, RISK_POINT_FIELDS),
+    )
     return risk_point
 
 
@@ -104,11 +124,13 @@ def risk_point_assess(
     2. lock the risk point row, so two assessors cannot both become "current";
     3. mark the previous current assessment as history and insert the new one;
     4. copy grade, value and time onto the risk point;
-    5. refresh the site's risk level.
+    5. refresh the site's risk level;
+    6. write the audit entry (before: the previous grade and value).
     """
     result = assess(method, **factors)
     now = timezone.now()
     locked = RiskPoint.objects.select_for_update().get(pk=risk_point.pk)
+    before = {"grade": locked.grade, "value": locked.risk_value}
     RiskAssessment.objects.filter(risk_point=locked, is_current=True).update(is_current=False)
     assessment = _assessment_from_result(locked, result, actor=actor, at=now, note=note)
     assessment.save()
@@ -121,7 +143,22 @@ def risk_point_assess(
         result.value,
         now,
     )
-    site_risk_level_refresh(site=risk_point.site)
+    record(
+        actor=actor,
+        action="risks.riskpoint.assess",
+        obj=risk_point,
+        before=before,
+        after={"grade": result.grade, "value": result.value},
+        data={
+            "assessment": assessment.pk,
+            "method": result.method,
+            "factors": result.factors,
+            "threshold_set": result.threshold_set,
+            "threshold_version": result.threshold_version,
+        },
+        at=now,
+    )
+    site_risk_level_refresh(site=risk_point.site, actor=actor)
     return assessment
 
 
@@ -164,6 +201,12 @@ def risk_point_photo_add(
     photo.full_clean(exclude=[*_SCOPE_FIELDS, "risk_point", "uploaded_by", "image"])
     photo.save()
     ensure_in_scope(photo, actor)
+    record(
+        actor=actor,
+        action="risks.riskpoint.add_photo",
+        obj=risk_point,
+        data={"photo": photo.pk, "file": photo.image.name},
+    )
     return photo
 
 
@@ -184,6 +227,13 @@ def control_measure_create(
     control.full_clean(exclude=[*_SCOPE_FIELDS, "risk_point"])
     control.save()
     ensure_in_scope(control, actor)
+    record(
+        actor=actor,
+        action="risks.controlmeasure.create",
+        obj=control,
+        after=_fields(control, CONTROL_FIELDS),
+        data={"risk_point": risk_point.pk},
+    )
     return control
 
 
@@ -192,18 +242,33 @@ def control_measure_update(
     *, actor: Any, control: ControlMeasure, data: Mapping[str, Any]
 ) -> ControlMeasure:
     """Change a control. Raises ``ValidationError`` on bad data (nothing saved)."""
+    before = _fields(control, CONTROL_FIELDS)
     for key in CONTROL_FIELDS:
         if key in data:
             setattr(control, key, data[key])
     control.full_clean(exclude=[*_SCOPE_FIELDS, "risk_point"])
     control.save(update_fields=[*CONTROL_FIELDS, "updated_at"])
     ensure_in_scope(control, actor)
+    record(
+        actor=actor,
+        action="risks.controlmeasure.update",
+        obj=control,
+        before=before,
+        after=_fields(control, CONTROL_FIELDS),
+    )
     return control
 
 
 @transaction.atomic
 def control_measure_delete(*, actor: Any, control: ControlMeasure) -> None:
     """Remove a control (the caller has checked the actor may delete it)."""
+    record(
+        actor=actor,
+        action="risks.controlmeasure.delete",
+        obj=control,
+        before=_fields(control, CONTROL_FIELDS),
+        data={"risk_point": control.risk_point_id},
+    )
     control.delete()
 
 
@@ -228,14 +293,15 @@ def _site_has_open_major_hazard(site_id: int) -> bool:
 
 
 @transaction.atomic
-def site_risk_level_refresh(*, site: Site) -> str:
+def site_risk_level_refresh(*, site: Site, actor: Any = None) -> str:
     """Recompute ``site.risk_level`` and store it if it changed; return the level.
 
     The level is the highest current grade among the site's risk points, or major while the
     site has an open major hazard; "" (not assessed) when neither applies. The write is one
     conditional ``UPDATE … WHERE risk_level <> new`` that touches only that column, so it never
     overwrites a concurrent edit of the site's other fields and does not bump its version.
-    The hazards app should call this whenever a major hazard opens or closes.
+    The hazards app should call this whenever a major hazard opens or closes. A change of level
+    is audited (``actor`` is whoever caused it, or None for the system).
     """
     grades = (
         RiskPoint.objects.filter(site_id=site.pk)
@@ -246,7 +312,17 @@ def site_risk_level_refresh(*, site: Site) -> str:
     level = highest_grade(grades)
     if level != RiskGrade.MAJOR and _site_has_open_major_hazard(site.pk):
         level = RiskGrade.MAJOR
-    Site.objects.filter(pk=site.pk).exclude(risk_level=level).update(risk_level=level)
+    before = site.risk_level
+    changed = Site.objects.filter(pk=site.pk).exclude(risk_level=level).update(risk_level=level)
+    if changed:
+        record(
+            actor=actor,
+            action="risks.site.level_change",
+            obj=site,
+            before={"risk_level": before},
+            after={"risk_level": level},
+            organisation=site.organisation if actor is None else None,
+        )
     site.risk_level = level
     return level
 
@@ -309,4 +385,11 @@ def site_inspection_record(*, actor: Any, site: Site, inspected_on: date) -> Sit
         ).update(last_inspected_on=inspected_on)
         schedule.refresh_from_db()
     ensure_in_scope(schedule, actor)
+    record(
+        actor=actor,
+        action="risks.site.inspection_record",
+        obj=site,
+        after={"last_inspected_on": schedule.last_inspected_on},
+        data={"inspected_on": inspected_on},
+    )
     return schedule

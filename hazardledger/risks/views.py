@@ -42,6 +42,7 @@ from .forms import (
 )
 from .models import ControlMeasure, RiskPoint, RiskPointPhoto, SiteInspectionSchedule
 from .selectors import (
+    control_measure_get,
     dashboard_risk_counts,
     inspection_due,
     risk_point_assessment_list,
@@ -240,8 +241,9 @@ class ControlFormView(LoginRequiredMixin, FormView):
                 self.point = risk_point_get(user=request.user, pk=kwargs["point_pk"])
                 _require(request.user, ControlMeasure, "add")
             else:
-                qs = ControlMeasure.objects.select_related("risk_point__site")
-                self.control = get_object_for_user(qs, request.user, "change", pk=kwargs["pk"])
+                self.control = control_measure_get(
+                    user=request.user, pk=kwargs["pk"], action="change"
+                )
                 self.point = self.control.risk_point
         return super().dispatch(request, *args, **kwargs)
 
@@ -272,8 +274,7 @@ class ControlFormView(LoginRequiredMixin, FormView):
 @require_POST
 @login_required
 def control_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    qs = ControlMeasure.objects.select_related("risk_point")
-    control = get_object_for_user(qs, request.user, "delete", pk=pk)
+    control = control_measure_get(user=request.user, pk=pk, action="delete")
     point = control.risk_point
     control_measure_delete(actor=request.user, control=control)
     messages.success(request, _("Control measure removed."))

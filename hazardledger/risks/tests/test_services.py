@@ -316,3 +316,42 @@ def test_service_module_has_no_direct_hazards_import():
 
 def test_site_factory_sites_start_not_assessed(db):
     assert SiteFactory().risk_level == ""
+
+
+def test_writes_are_audited(users, sites, no_hazards_app):
+    from hazardledger.audit.models import AuditEvent
+
+    point = risk_point_create(actor=users.officer_a, site=sites.plant_a, data=POINT)
+    _assess(users.inspector_a, point, 6, 6, 7)
+    control = control_measure_create(
+        actor=users.officer_a,
+        risk_point=point,
+        data={
+            "kind": "training",
+            "description": "岗前培训",
+            "level": "team",
+            "responsible_person": "李四",
+        },
+    )
+    services.control_measure_delete(actor=users.officer_a, control=control)
+    actions = list(AuditEvent.objects.order_by("id").values_list("action", "actor__username"))
+    assert actions == [
+        ("risks.riskpoint.create", "officer_a"),
+        ("risks.riskpoint.assess", "inspector_a"),
+        ("risks.site.level_change", "inspector_a"),
+        ("risks.controlmeasure.create", "officer_a"),
+        ("risks.controlmeasure.delete", "officer_a"),
+    ]
+    assess_event = AuditEvent.objects.get(action="risks.riskpoint.assess")
+    assert assess_event.before == {"grade": "", "value": None}
+    assert assess_event.after == {"grade": "large", "value": "252"}
+    assert assess_event.data["factors"] == {"l": "6", "e": "6", "c": "7"}
+    level_event = AuditEvent.objects.get(action="risks.site.level_change")
+    assert (level_event.before, level_event.after) == ({"risk_level": ""}, {"risk_level": "large"})
+
+
+def test_unchanged_level_is_not_audited(sites, no_hazards_app):
+    from hazardledger.audit.models import AuditEvent
+
+    site_risk_level_refresh(site=sites.plant_a)
+    assert not AuditEvent.objects.exists()

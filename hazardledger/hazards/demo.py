@@ -1,0 +1,617 @@
+"""Demo province, the hazard ledger: hazards in every state at about 3 in 10 sites.
+
+Each hazard's history is a path the state machine allows, written through the same chain
+function the workflow uses (``history.chain_event``), so ``verify_history`` passes on the demo.
+Deterministic for a seed (draws only from ``ctx.rng``), bulk inserts, scales with the sites.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageDraw
+
+from hazardledger.accounts.choices import OrganisationKind, Role
+from hazardledger.accounts.demo import person_name
+from hazardledger.accounts.models import Organisation, User
+from hazardledger.audit.models import AuditEvent
+from hazardledger.core.demo import DemoContext
+from hazardledger.registry.models import Site
+
+from .choices import (
+    EvidenceKind,
+    EvidenceStage,
+    ExtensionStatus,
+    HazardAction,
+    HazardCategory,
+    HazardGrade,
+    HazardSource,
+    HazardStatus,
+    InterimMeasure,
+    QuickReportStatus,
+)
+from .deadlines import local_today
+from .history import chain_event, jsonable
+from .models import (
+    Evidence,
+    ExtensionRequest,
+    Hazard,
+    HazardEvent,
+    QuickReport,
+    RectificationPlan,
+)
+
+A, S = HazardAction, HazardStatus
+HAZARDS_PER_SITE = 0.3
+MAJOR_SHARE = 0.08
+BATCH = 1000
+
+# (final status, weight, path of (action, side)); sides: "ent" the responsible party,
+# "acc" whoever accepts (the enterprise for a general hazard, the inspector for a major one),
+# "reg" a regulator in scope.
+PATHS: list[tuple[str, int, list[tuple[str, str]]]] = [
+    (S.RECORDED, 12, []),
+    (S.RECTIFYING, 24, [(A.PLAN, "ent")]),
+    (S.RECTIFYING, 5, [(A.PLAN, "ent"), (A.REQUEST_EXTENSION, "ent")]),
+    (S.RECTIFYING, 3, [(A.PLAN, "ent"), (A.SUBMIT, "ent"), (A.REJECT, "acc")]),
+    (S.FIXED, 4, [(A.FIX, "ent")]),
+    (S.SUBMITTED, 10, [(A.PLAN, "ent"), (A.SUBMIT, "ent")]),
+    (S.CLOSED, 24, [(A.PLAN, "ent"), (A.SUBMIT, "ent"), (A.ACCEPT, "acc")]),
+    (
+        S.CLOSED,
+        4,
+        [
+            (A.PLAN, "ent"),
+            (A.SUBMIT, "ent"),
+            (A.REJECT, "acc"),
+            (A.SUBMIT, "ent"),
+            (A.ACCEPT, "acc"),
+        ],
+    ),
+    (S.CLOSED, 6, [(A.FIX, "ent"), (A.CONFIRM, "acc")]),
+    (S.VOIDED, 4, [(A.VOID, "reg")]),
+    (S.REOPENED, 3, [(A.PLAN, "ent"), (A.SUBMIT, "ent"), (A.ACCEPT, "acc"), (A.REOPEN, "reg")]),
+]
+TARGET: dict[str, str] = {
+    A.PLAN: S.RECTIFYING,
+    A.FIX: S.FIXED,
+    A.CONFIRM: S.CLOSED,
+    A.SUBMIT: S.SUBMITTED,
+    A.ACCEPT: S.CLOSED,
+    A.REQUEST_EXTENSION: S.RECTIFYING,
+    A.VOID: S.VOIDED,
+    A.REOPEN: S.REOPENED,
+}
+
+FINDINGS: dict[str, list[tuple[str, str]]] = {
+    HazardCategory.EQUIPMENT: [
+        ("储罐区", "可燃气体报警器失效，未及时修复"),
+        ("空压机房", "安全阀超期未校验"),
+        ("冲压车间", "冲床光电保护装置被拆除"),
+        ("仓库", "货架立柱变形，未设防撞护栏"),
+    ],
+    HazardCategory.ELECTRICAL: [
+        ("配电房", "配电柜前未铺设绝缘胶垫"),
+        ("生产车间", "临时用电私拉乱接，电缆破损"),
+        ("办公楼", "插座回路未装漏电保护器"),
+    ],
+    HazardCategory.FIRE: [
+        ("仓库", "消防通道堆放杂物，堵塞疏散通道"),
+        ("宿舍楼", "安全出口指示灯不亮"),
+        ("厨房", "灭火器压力不足，未定期检查"),
+    ],
+    HazardCategory.PROCESS: [
+        ("反应釜区", "温度联锁未投用，仍在运行"),
+        ("装卸区", "装卸作业未按规程接地"),
+    ],
+    HazardCategory.MANAGEMENT: [
+        ("动火作业点", "动火作业未办理作业票"),
+        ("特种作业岗位", "作业人员未持证上岗"),
+        ("安全管理", "未按规定开展应急演练"),
+    ],
+    HazardCategory.ENVIRONMENT: [
+        ("厂区道路", "路面破损积水，无警示标志"),
+        ("有限空间", "有限空间未设置警示标识"),
+    ],
+    HazardCategory.OTHER: [("其他", "安全警示标志缺失")],
+}
+MAJOR_BASIS = {
+    "hazardous_chemicals": "危险化学品生产经营单位重大生产安全事故隐患判定标准 第十一条",
+    "mines": "金属非金属矿山重大事故隐患判定标准 第二条",
+    "building_construction": "房屋市政工程生产安全重大事故隐患判定标准 第十条",
+    "town_gas": "城镇燃气经营安全重大隐患判定标准 第五条",
+    "fire_protection": "重大火灾隐患判定方法 GB 35181",
+}
+DEFAULT_BASIS = "工贸企业重大事故隐患判定标准 第四条"
+
+
+@dataclass
+class Party:
+    """Who acts: a real user when the demo has one, else a named stand-in of that role."""
+
+    user: Any
+    name: str
+    role: str
+    organisation: Any
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "actor": self.user,
+            "actor_name": self.name,
+            "actor_role": self.role,
+            "organisation": self.organisation,
+        }
+
+
+@dataclass
+class Built:
+    hazard: Hazard
+    # (action, actor, time, reason, data, from status, to status)
+    steps: list[tuple[str, Party, datetime, str, dict[str, Any], str, str]] = field(
+        default_factory=list
+    )
+    plans: list[RectificationPlan] = field(default_factory=list)
+    extension: ExtensionRequest | None = None
+    evidence_events: list[int] = field(default_factory=list)
+
+
+class _People:
+    """The demo's users by organisation, and the regulators covering a region and sector."""
+
+    def __init__(self, rng: Any) -> None:
+        self.rng = rng
+        self.by_org: dict[int, dict[str, User]] = {}
+        for user in User.objects.exclude(role="").select_related("organisation"):
+            self.by_org.setdefault(user.organisation_id, {}).setdefault(user.role, user)
+        self.departments = [
+            (org.region_id, set(org.sectors.values_list("code", flat=True)), org)
+            for org in Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).order_by(
+                "-region_id", "pk"
+            )
+        ]
+        self.offices = list(
+            Organisation.objects.filter(kind=OrganisationKind.OFFICE).order_by("-region_id", "pk")
+        )
+        self.townships = list(
+            Organisation.objects.filter(kind=OrganisationKind.TOWNSHIP).order_by("pk")
+        )
+        self.orgs = {o.pk: o for o in Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)}
+        self._names: dict[tuple[int, str], str] = {}
+
+    def _stand_in(self, org: Any, role: str) -> Party:
+        key = (getattr(org, "pk", 0) or 0, role)
+        if key not in self._names:
+            self._names[key] = person_name(self.rng)
+        return Party(None, self._names[key], role, org)
+
+    def _user_or_stand_in(self, org: Any, role: str) -> Party:
+        user = self.by_org.get(getattr(org, "pk", None), {}).get(role)
+        if user is not None:
+            return Party(user, user.display_name, role, org)
+        return self._stand_in(org, role)
+
+    def responsible(self, site: Site, role: str = Role.ENTERPRISE_OFFICER) -> Party:
+        if site.organisation_id:
+            return self._user_or_stand_in(self.orgs.get(site.organisation_id), role)
+        township = next((t for t in self.townships if site.region_id.startswith(t.region_id)), None)
+        return self._user_or_stand_in(township, Role.GRID_WORKER)
+
+    def inspector(self, site: Site) -> Party:
+        for region, sectors, org in self.departments:
+            if site.region_id.startswith(region) and site.sector_id in sectors:
+                return self._user_or_stand_in(org, Role.INSPECTOR)
+        return self._stand_in(None, Role.INSPECTOR)
+
+    def regulator(self, site: Site) -> Party:
+        for org in self.offices:
+            if site.region_id.startswith(org.region_id):
+                return self._user_or_stand_in(org, Role.OFFICE)
+        return self.inspector(site)
+
+
+def _demo_files() -> tuple[str, str, str, int]:
+    """One demo photo and its thumbnail in storage, shared by every demo evidence row."""
+    image = Image.new("RGB", (960, 720), (196, 206, 214))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((120, 160, 840, 600), outline=(60, 90, 120), width=12)
+    draw.line((120, 600, 840, 160), fill=(200, 40, 40), width=10)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=70)
+    data = out.getvalue()
+    name, thumb = "hazards/evidence/demo/demo-photo.jpg", "hazards/thumbs/demo/demo-photo.jpg"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(data))
+    if not default_storage.exists(thumb):
+        image.thumbnail((400, 400))
+        small = io.BytesIO()
+        image.save(small, format="JPEG", quality=70)
+        default_storage.save(thumb, ContentFile(small.getvalue()))
+    return name, thumb, hashlib.sha256(data).hexdigest(), len(data)
+
+
+def _plan_for(rng: Any, hazard: Hazard, planned_on: date, party: Party) -> dict[str, Any]:
+    return {
+        "responsible_unit": "安全环保部" if hazard.organisation_id else "社区网格",
+        "responsible_person": party.name,
+        "measures": f"针对“{hazard.description}”制定整改措施，落实专人负责并复查",
+        "funds": Decimal(rng.choice([800, 2000, 5000, 12000, 30000, 150000])),
+        "deadline": planned_on + timedelta(days=rng.randint(7, 60)),
+        "contingency_plan": "设置警戒区，配备应急器材，异常时立即撤人",
+        "governance_programme": (
+            "治理目标与任务、方法与措施、经费与物资、机构与人员、时限与要求、安全措施与应急预案"
+            if hazard.is_major
+            else ""
+        ),
+    }
+
+
+def demo_populate(ctx: DemoContext) -> None:
+    """Hazards at ``HAZARDS_PER_SITE`` of the sites in every state of the workflow, with
+    overdue ones, pending extension requests, and open major hazards at enterprise A's
+    Guangzhou hazardous-chemicals sites and elsewhere; then a few quick reports.
+
+    Steps: draw each hazard's site, grade and path; bulk-create the hazards; build each one's
+    events through ``chain_event`` (times increasing, never in the future) with its plans,
+    extension request and evidence; bulk-create those and the audit entries; store the chain
+    anchors; refresh the risk level of sites with an open major hazard.
+    """
+    rng = ctx.rng
+    now = ctx.now
+    today = local_today(now)
+    people = _People(rng)
+    sites = list(Site.objects.order_by("pk"))
+    if not sites:
+        return
+    ent_a = ctx.logins.get("ent-a")
+    ent_a_org = getattr(ent_a, "organisation_id", None)
+    fixed_major = [
+        s
+        for s in sites
+        if s.organisation_id == ent_a_org
+        and s.sector_id == "hazardous_chemicals"
+        and s.region_id.startswith("4401")
+    ]
+    count = max(len(sites) * 3 // 10, 10)
+    weights = [w for _s, w, _p in PATHS]
+    plan = []
+    # Enterprise A's Guangzhou plants always have open major hazards: one overdue in
+    # rectification, one waiting for gz-inspector's acceptance, one just recorded.
+    for i, site in enumerate(fixed_major[:3] or sites[:1]):
+        plan.append((site, HazardGrade.MAJOR, [PATHS[1], PATHS[5], PATHS[0]][i % 3], i == 0))
+    for _ in range(count - len(plan)):
+        site = rng.choice(sites)
+        path = rng.choices(PATHS, weights=weights)[0]
+        major = rng.random() < MAJOR_SHARE and not any(a in (A.FIX,) for a, _ in path[2])
+        plan.append((site, HazardGrade.MAJOR if major else HazardGrade.GENERAL, path, False))
+
+    photo, thumb, sha, size = _demo_files()
+    built: list[Built] = []
+    for site, grade, (_final, _w, steps), force_overdue in plan:
+        category = rng.choice(list(FINDINGS))
+        location, text = rng.choice(FINDINGS[category])
+        age = rng.randint(70, 200) if force_overdue else rng.randint(2, 200)
+        found_at = now - timedelta(days=age, hours=rng.randint(0, 8))
+        hazard = Hazard(
+            site=site,
+            region_id=site.region_id,
+            sector_id=site.sector_id,
+            organisation_id=site.organisation_id,
+            location=location,
+            description=text,
+            category=category,
+            grade=grade,
+            grade_basis=MAJOR_BASIS.get(site.sector_id, DEFAULT_BASIS)
+            if grade == HazardGrade.MAJOR
+            else "",
+            source=rng.choice(HazardSource.values),
+            found_on=local_today(found_at),
+            status=HazardStatus.RECORDED,
+        )
+        if hazard.is_major:
+            hazard.interim_measures = rng.sample(
+                [
+                    InterimMeasure.PEOPLE_WITHDRAWN,
+                    InterimMeasure.STOPPED_PARTLY,
+                    InterimMeasure.WARNINGS_POSTED,
+                ],
+                2,
+            )
+            hazard.reported_at = found_at
+        finder = people.responsible(site)
+        hazard.found_by_name = finder.name
+        hazard.found_by = finder.user
+        hazard.recorded_by = finder.user
+        item = Built(hazard)
+        item.steps.append((A.RECORD, finder, found_at, "", {"grade": grade}, "", S.RECORDED))
+        span = (now - found_at).total_seconds()
+        offsets = sorted(rng.uniform(0.05, 0.95) * span for _ in steps)
+        if force_overdue:
+            offsets = [span * 0.05 for _ in steps]
+        status = S.RECORDED
+        deadline: date | None = None
+        completed = accepted_at = None
+        accepted_by = ""
+        last_submitter: Any = None
+        for (action, side), offset in zip(steps, offsets, strict=True):
+            at = found_at + timedelta(seconds=offset)
+            if side == "ent":
+                party = people.responsible(site)
+            elif side == "acc":
+                if hazard.is_major:
+                    party = people.inspector(site)
+                else:
+                    party = people.responsible(
+                        site, rng.choice([Role.ENTERPRISE_PRINCIPAL, Role.ENTERPRISE_OFFICER])
+                    )
+            else:
+                party = people.inspector(site) if rng.random() < 0.5 else people.regulator(site)
+            data: dict[str, Any] = {}
+            reason = ""
+            if action == A.PLAN:
+                plan_fields = _plan_for(rng, hazard, local_today(at), party)
+                if force_overdue:
+                    plan_fields["deadline"] = today - timedelta(days=rng.randint(5, 40))
+                deadline = plan_fields["deadline"]
+                data = {"plan": plan_fields}
+                item.plans.append(
+                    RectificationPlan(
+                        region_id=site.region_id,
+                        created_by=party.user,
+                        created_at=at,
+                        **plan_fields,
+                    )
+                )
+            elif action in (A.FIX, A.SUBMIT):
+                reason = "已按措施整改完毕，附整改后照片"
+                data = {
+                    "files": [
+                        {"name": "整改后.jpg", "type": "image/jpeg", "size": size, "sha256": sha}
+                    ]
+                }
+                completed = at
+                last_submitter = party
+                item.evidence_events.append(len(item.steps))
+            elif action in (A.ACCEPT, A.CONFIRM):
+                reason = "现场复核，整改到位，同意销号"
+                accepted_at, accepted_by = at, party.name
+                if last_submitter is not None and last_submitter.name == party.name:
+                    data = {"self_accepted": True}
+            elif action == A.REJECT:
+                reason = "整改资料不全，请补充检测报告后重新提交"
+                completed = None
+            elif action == A.REQUEST_EXTENSION:
+                reason = "设备采购周期较长，申请延期"
+                requested = (deadline or today) + timedelta(days=rng.randint(15, 30))
+                data = {"current_deadline": deadline, "requested_deadline": requested}
+                item.extension = ExtensionRequest(
+                    region_id=site.region_id,
+                    current_deadline=deadline,
+                    requested_deadline=requested,
+                    reason=reason,
+                    requested_by=party.user,
+                    requested_by_name=party.name,
+                    requested_at=at,
+                )
+            elif action == A.VOID:
+                reason = "重复录入" if rng.random() < 0.5 else "经核实不构成隐患，属录入错误"
+                data = {"void_reason": "error"}
+            elif action == A.REOPEN:
+                reason = "复查发现问题反弹，整改不到位"
+                deadline = completed = accepted_at = None
+                accepted_by = ""
+            # Rejecting a submission sends it back to rectification (the only reject here).
+            new_status = S.RECTIFYING if action == A.REJECT else TARGET[action]
+            item.steps.append((action, party, at, reason, data, status, new_status))
+            if action in (A.ACCEPT, A.CONFIRM):
+                for p in item.plans:
+                    p.closed_at = p.closed_at or at
+            status = new_status
+        hazard.status = status
+        hazard.deadline = deadline if status in (S.RECTIFYING, S.SUBMITTED, S.CLOSED) else None
+        hazard.completed_at = completed
+        hazard.accepted_by_name = accepted_by if status == S.CLOSED else ""
+        hazard.closed_at = accepted_at if status == S.CLOSED else None
+        hazard.version = len(item.steps)
+        built.append(item)
+
+    Hazard.objects.bulk_create([b.hazard for b in built], batch_size=BATCH)
+    events: list[HazardEvent] = []
+    plans: list[RectificationPlan] = []
+    extensions: list[ExtensionRequest] = []
+    audits: list[AuditEvent] = []
+    for item in built:
+        hazard = item.hazard
+        for action, party, at, reason, data, state, to in item.steps:
+            event = chain_event(
+                hazard=hazard,
+                action=action,
+                from_status=state,
+                to_status=to,
+                actor=party.user,
+                at=at,
+                reason=reason,
+                data=data,
+                actor_name=party.name,
+                actor_role=party.role,
+                organisation=party.organisation,
+            )
+            events.append(event)
+            audits.append(
+                AuditEvent(
+                    created_at=at,
+                    action=f"hazards.hazard.{action}",
+                    actor=party.user,
+                    actor_name=party.name,
+                    actor_role=party.role,
+                    organisation=party.organisation,
+                    organisation_name=str(party.organisation or ""),
+                    object_type="hazards.hazard",
+                    object_id=str(hazard.pk),
+                    object_repr=str(hazard)[:200],
+                    before={"status": state} if state else None,
+                    after={"status": to},
+                    data=jsonable({"event": event.seq, "hash": event.hash, "reason": reason}),
+                )
+            )
+        for p in item.plans:
+            p.hazard = hazard
+            plans.append(p)
+        if item.extension is not None and hazard.status == S.RECTIFYING:
+            item.extension.hazard = hazard
+            item.extension.status = ExtensionStatus.PENDING
+            extensions.append(item.extension)
+        # The open plan of a hazard that is no longer in rectification was closed with it.
+        if hazard.status in (S.CLOSED, S.REOPENED, S.VOIDED):
+            for p in item.plans:
+                p.closed_at = p.closed_at or item.steps[-1][2]
+
+    HazardEvent.objects.bulk_create(events, batch_size=BATCH)
+    Hazard.objects.bulk_update(
+        [b.hazard for b in built], ["history_seq", "history_head"], batch_size=BATCH
+    )
+    RectificationPlan.objects.bulk_create(plans, batch_size=BATCH)
+    ExtensionRequest.objects.bulk_create(extensions, batch_size=BATCH)
+    AuditEvent.objects.bulk_create(audits, batch_size=BATCH)
+    event_ids = {
+        (e.hazard_id, e.seq): e.pk
+        for e in HazardEvent.objects.filter(hazard_id__in=[b.hazard.pk for b in built]).only(
+            "pk", "hazard_id", "seq"
+        )
+    }
+    evidence = [
+        Evidence(
+            hazard=item.hazard,
+            event_id=event_ids[(item.hazard.pk, index + 1)],
+            region_id=item.hazard.region_id,
+            stage=EvidenceStage.FIX,
+            kind=EvidenceKind.PHOTO,
+            file=photo,
+            thumbnail=thumb,
+            original_name="整改后.jpg",
+            content_type="image/jpeg",
+            size=size,
+            sha256=sha,
+            uploaded_by=item.steps[index][1].user,
+            uploaded_at=item.steps[index][2],
+        )
+        for item in built
+        for index in item.evidence_events
+    ]
+    Evidence.objects.bulk_create(evidence, batch_size=BATCH)
+    reports = _quick_reports(ctx, people, photo, thumb, sha, size, fixed_major or sites[:1])
+    _refresh_risk_levels([b.hazard for b in built])
+    by_status: dict[str, int] = {}
+    for item in built:
+        by_status[item.hazard.status] = by_status.get(item.hazard.status, 0) + 1
+    overdue = sum(
+        1
+        for b in built
+        if b.hazard.deadline
+        and b.hazard.deadline < today
+        and b.hazard.status not in (S.CLOSED, S.VOIDED)
+    )
+    ctx.say(
+        f"{len(built)} hazards ({', '.join(f'{k} {v}' for k, v in sorted(by_status.items()))}), "
+        f"{overdue} overdue, {len(events)} history events, {reports} quick reports"
+    )
+
+
+def _quick_reports(
+    ctx: DemoContext,
+    people: _People,
+    photo: str,
+    thumb: str,
+    sha: str,
+    size: int,
+    sites: list[Site],
+) -> int:
+    """Two quick reports by enterprise A's worker waiting for triage, one rejected."""
+    reporter = ctx.logins.get("ent-a-worker") or ctx.logins.get("ent-a")
+    officer = ctx.logins.get("ent-a")
+    if reporter is None:
+        return 0
+    site = sites[0]
+    rows = [
+        ("3号泵机封处滴漏", "泵房", QuickReportStatus.NEW, ""),
+        ("消防栓箱被货物遮挡", "成品仓库", QuickReportStatus.NEW, ""),
+        ("地面有少量积水", "装卸区", QuickReportStatus.REJECTED, "已当班清理，不构成隐患"),
+    ]
+    created = 0
+    for offset, (text, where, status, reason) in enumerate(rows):
+        at = ctx.now - timedelta(hours=3 + offset * 5)
+        report = QuickReport(
+            site=site,
+            region_id=site.region_id,
+            sector_id=site.sector_id,
+            organisation_id=site.organisation_id,
+            location=where,
+            description=text,
+            reporter=reporter,
+            reporter_name=reporter.display_name,
+            status=status,
+            rejection_reason=reason,
+            triaged_by_name=officer.display_name if reason and officer else "",
+            triaged_at=at + timedelta(hours=1) if reason else None,
+        )
+        report.save()
+        QuickReport.objects.filter(pk=report.pk).update(created_at=at)
+        Evidence.objects.create(
+            quick_report=report,
+            region_id=site.region_id,
+            stage=EvidenceStage.REPORT,
+            kind=EvidenceKind.PHOTO,
+            file=photo,
+            thumbnail=thumb,
+            original_name="现场照片.jpg",
+            content_type="image/jpeg",
+            size=size,
+            sha256=sha,
+            uploaded_by=reporter,
+            uploaded_at=at,
+        )
+        created += 1
+    return created
+
+
+def _refresh_risk_levels(hazards: list[Hazard]) -> None:
+    """Sites with an open major hazard count as major risk (when the risks app is there)."""
+    if not apps.is_installed("hazardledger.risks"):
+        return
+    try:
+        from hazardledger.risks.services import site_risk_level_refresh
+    except ImportError:
+        return
+    site_ids = sorted(
+        {h.site_id for h in hazards if h.is_major and h.status not in (S.CLOSED, S.VOIDED)}
+    )
+    for site in Site.objects.filter(pk__in=site_ids):
+        site_risk_level_refresh(site=site)
+
+
+def demo_clear() -> None:
+    """Remove every hazard-ledger row (for tests that rebuild the demo in one database).
+
+    The history is append-only: on PostgreSQL its rows can only go by ``TRUNCATE`` (which the
+    row trigger does not see and which needs the table owner), never by ``DELETE``.
+    """
+    from django.db import connection
+
+    Evidence.objects.all().delete()
+    QuickReport.objects.all().delete()
+    ExtensionRequest.objects.all().delete()
+    RectificationPlan.objects.all().delete()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE hazards_hazardevent")
+    else:
+        HazardEvent.objects.all().delete()
+    Hazard.objects.all().delete()
+    AuditEvent.objects.filter(object_type__startswith="hazards.").delete()

@@ -1,0 +1,80 @@
+"""The demo province's hazards: every state, overdue and open major ones, intact histories."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from hazardledger.accounts.models import User
+from hazardledger.hazards.choices import HazardGrade, HazardStatus
+from hazardledger.hazards.deadlines import overdue_q
+from hazardledger.hazards.demo import demo_clear
+from hazardledger.hazards.history import verify_all
+from hazardledger.hazards.models import Hazard, HazardEvent
+from hazardledger.hazards.workflow import TRANSITIONS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    out = io.StringIO()
+    call_command("load_demo", "--sites", "400", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_hazards_cover_every_state_with_intact_histories(demo):
+    assert set(Hazard.objects.values_list("status", flat=True)) == set(HazardStatus.values)
+    assert 100 <= Hazard.objects.count() <= 140
+    assert Hazard.objects.filter(overdue_q()).exists()
+    hazards, events, problems = verify_all()
+    assert problems == [] and hazards == Hazard.objects.count() and events > hazards
+    call_command("verify_history", stdout=io.StringIO())
+
+
+def test_demo_histories_are_paths_of_the_state_machine(demo):
+    status = {}
+    for event in HazardEvent.objects.order_by("hazard_id", "seq"):
+        if event.seq == 1:
+            assert (event.action, event.from_status, event.to_status) == ("record", "", "recorded")
+        else:
+            assert event.from_status == status[event.hazard_id]
+            transition = TRANSITIONS[(event.from_status, event.action)]
+            assert transition.target == event.to_status
+            grade = Hazard.objects.get(pk=event.hazard_id).grade
+            assert transition.permission[grade] is not None
+        status[event.hazard_id] = event.to_status
+    for hazard in Hazard.objects.all():
+        assert status[hazard.pk] == hazard.status
+        assert hazard.version == hazard.history_seq
+
+
+def test_enterprise_a_has_open_major_hazards_for_gz_inspector(client, demo):
+    officer = User.objects.get(username="ent-a")
+    majors = Hazard.objects.filter(
+        organisation_id=officer.organisation_id,
+        grade=HazardGrade.MAJOR,
+        region__code__startswith="4401",
+        sector_id="hazardous_chemicals",
+    ).exclude(status__in=[HazardStatus.CLOSED, HazardStatus.VOIDED])
+    assert majors.count() >= 2
+    client.login(username="gz-inspector", password="demo")
+    sections = {s.key: s for s in client.get(reverse("hazards:hazard-queue")).context["sections"]}
+    assert sections["to_accept"].total >= 1 and sections["major"].total >= 2
+    assert client.get(reverse("hazards:hazard-list")).status_code == 200
+    client.login(username="ent-a", password="demo")
+    response = client.get(reverse("hazards:hazard-detail", args=[majors.first().pk]))
+    assert response.status_code == 200
+
+
+def test_demo_scales_with_the_sites_and_can_be_cleared(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("load_demo", "--sites", "200", stdout=io.StringIO())
+    first = list(Hazard.objects.order_by("pk").values_list("site__name", "status", "grade"))
+    assert len(first) == 60
+    demo_clear()
+    assert not Hazard.objects.exists() and not HazardEvent.objects.exists()

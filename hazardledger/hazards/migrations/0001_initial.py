@@ -740,6 +740,10 @@ class Migration(migrations.Migration):
             model_name="hazard",
             index=models.Index(fields=["status", "deadline"], name="hazards_hz_status_deadline"),
         ),
+        migrations.AddIndex(
+            model_name="hazard",
+            index=models.Index(fields=["deadline", "id"], name="hazards_hz_deadline_id"),
+        ),
         migrations.AddConstraint(
             model_name="hazard",
             constraint=models.CheckConstraint(

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .choices import RISK_COLOURS, AssessmentMethod, RiskGrade
+from .choices import RISK_COLOURS, AssessmentMethod, DangerClass, RiskGrade
 from .constants import (
     DEFAULT_LEC_SCALE_SET,
     DEFAULT_MATRIX_THRESHOLD_SET,
@@ -66,6 +66,11 @@ class Result:
     @property
     def grade_label(self) -> str:
         return str(dict(RiskGrade.choices)[self.grade])
+
+    @property
+    def danger_label(self) -> str:
+        """The classic LEC danger wording ("" for the matrix)."""
+        return str(dict(DangerClass.choices).get(self.danger_class, ""))
 
 
 def format_number(value: Decimal | None) -> str:

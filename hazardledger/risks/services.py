@@ -361,6 +361,33 @@ def site_risk_levels_refresh(*, site_ids: Iterable[int]) -> int:
 
 
 @transaction.atomic
+def site_risk_rows_resync(*, site: Site) -> int:
+    """Copy the site's current region, sector and organisation onto its risk rows.
+
+    The risk tables copy those scope columns when a row is written; call this after a site's
+    region, sector or responsible enterprise changes (``registry.services.site_update``) so
+    that scope keeps following the site. Returns the number of rows changed.
+    """
+    scope = {
+        "region_id": site.region_id,
+        "sector_id": site.sector_id,
+        "organisation_id": site.organisation_id,
+    }
+    stale = ~Q(**scope)
+    changed = 0
+    for model, path in (
+        (RiskPoint, "site_id"),
+        (RiskAssessment, "risk_point__site_id"),
+        (ControlMeasure, "risk_point__site_id"),
+        (RiskPointPhoto, "risk_point__site_id"),
+        (SiteInspectionSchedule, "site_id"),
+    ):
+        ids = list(model.objects.filter(stale, **{path: site.pk}).values_list("pk", flat=True))
+        changed += model.objects.filter(pk__in=ids).update(**scope)
+    return changed
+
+
+@transaction.atomic
 def site_inspection_record(*, actor: Any, site: Site, inspected_on: date) -> SiteInspectionSchedule:
     """Record that regulators inspected ``site`` on ``inspected_on`` (kept only if later than
     the date already known, so an old inspection entered late never resets the schedule).

@@ -355,3 +355,17 @@ def test_unchanged_level_is_not_audited(sites, no_hazards_app):
 
     site_risk_level_refresh(site=sites.plant_a)
     assert not AuditEvent.objects.exists()
+
+
+def test_resync_follows_a_site_that_moved(users, sites):
+    point = RiskPointFactory(site=sites.plant_a)
+    _assess(users.officer_a, point, 6, 6, 7)
+    ControlMeasureFactory(risk_point=point)
+    Site.objects.filter(pk=sites.plant_a.pk).update(region_id="440113007", organisation=None)
+    site = Site.objects.get(pk=sites.plant_a.pk)
+    assert services.site_risk_rows_resync(site=site) == 3
+    for model in (RiskPoint, RiskAssessment, ControlMeasure):
+        assert set(model.objects.values_list("region_id", "organisation_id")) == {
+            ("440113007", None)
+        }
+    assert services.site_risk_rows_resync(site=site) == 0

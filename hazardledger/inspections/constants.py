@@ -1,0 +1,60 @@
+"""Limits, file locations and audit actions of the inspections app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+# The shipped checklists (one TOML file each) and the clause identifiers they may cite.
+CHECKLIST_DIR = Path(__file__).resolve().parent / "checklists"
+CLAUSES_FILE = CHECKLIST_DIR / "clauses.toml"
+
+# Photos arrive from phones as data URLs; the page shrinks them before they are kept offline.
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+PHOTOS_PER_ITEM = 4
+SIGNATURE_MAX_BYTES = 512 * 1024
+# Largest sync document accepted (all photos and both signatures inside it).
+SYNC_MAX_BYTES = 24 * 1024 * 1024
+NOTE_MAX_LENGTH = 1000
+
+# Double-random draws.
+DRAW_MAX_SIZE = 500
+INSPECTORS_PER_SITE = 2
+
+AUDIT_ACTIONS = {
+    "inspections.checklist.load": _("Checklist version loaded"),
+    "inspections.inspection.plan": _("Inspection planned"),
+    "inspections.inspection.start": _("Inspection started"),
+    "inspections.inspection.submit": _("Inspection submitted"),
+    "inspections.hazarddraft.confirm": _("Failed item recorded as a hazard"),
+    "inspections.hazarddraft.dismiss": _("Failed item dismissed"),
+    "inspections.draw.seal": _("Double-random draw: seed recorded"),
+    "inspections.draw.perform": _("Double-random draw performed"),
+    "inspections.recheck.decide": _("Re-check decision"),
+}
+
+# What the field page says (field.js shows them; translated on the server).
+FIELD_MESSAGES = {
+    "online": _("Online. Your results are kept on this device until they are sent."),
+    "offline": _(
+        "Offline. Carry on: your results are kept on this device and sent when the network returns."
+    ),
+    "queued": _("Saved on this device. It will be sent automatically when the network returns."),
+    "sending": _("Sending…"),
+    "retrying": _(
+        "Could not reach the server; trying again shortly. Your results are kept on this device."
+    ),
+    "submitted": _("Inspection submitted."),
+    "notSaved": _("The inspection was not saved:"),
+    "unanswered": _("Give a result for every item. Unanswered:"),
+    "failNote": _("Describe what is wrong for every failed item. Missing:"),
+    "signInspector": _("The inspector must sign."),
+    "signSite": _("The site representative must give their name and sign."),
+    "gpsOk": _("Position recorded"),
+    "gpsNone": _("Position not available; the inspection can still be submitted."),
+    "storageFull": _("This device has no room for more photos: remove some."),
+    "photoBig": _("The photos of this inspection are too large together: remove some."),
+    "photoBad": _("This file is not a photo this device can read."),
+    "remove": _("Remove"),
+}

@@ -1,0 +1,399 @@
+"""The field sync protocol: a phone sends one JSON document per inspection, once or many times.
+
+The document (see docs/inspections.md) carries the inspection's ``uuid``, a ``submission``
+uuid the phone generated for this submission, every item's result (each with its own uuid),
+photos and signatures as data URLs, GPS and device time. ``inspection_sync`` is idempotent:
+
+- the first valid submission writes everything in one transaction and submits the inspection;
+- a retry of the same content (whatever its submission uuid) changes nothing and answers as
+  the first did;
+- different content for an inspection already submitted is a conflict (``SyncConflict``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import filetype
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from PIL import Image, UnidentifiedImageError
+
+from hazardledger.access.scope import ensure_in_scope, user_can
+from hazardledger.audit.services import record as audit_record
+
+from .choices import InspectionKind, InspectionStatus, ItemOutcome
+from .constants import NOTE_MAX_LENGTH, PHOTO_MAX_BYTES, PHOTOS_PER_ITEM, SIGNATURE_MAX_BYTES
+from .models import HazardDraft, Inspection, ItemPhoto, ItemResult
+from .services import inspection_record_visit, kinds_for
+
+IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+class SyncConflict(Exception):
+    """The inspection was already submitted with other content, or is not open; nothing was
+    written. ``message`` is shown to the user as is."""
+
+    def __init__(self, message: Any) -> None:
+        self.message = message
+        super().__init__(str(message))
+
+
+ALREADY_SUBMITTED = gettext_lazy(
+    "This inspection was already submitted, from this or another device, with different "
+    "results. Nothing was changed: open the inspection to see what was recorded."
+)
+NOT_OPEN = gettext_lazy("This inspection is not open for results (it was cancelled).")
+
+
+@dataclass
+class SyncResult:
+    inspection: Inspection
+    replayed: bool
+
+
+@dataclass
+class _Image:
+    data: bytes
+    content_type: str
+    extension: str
+    sha256: str
+
+
+def _decode_image(value: Any, *, limit: int, label: str) -> _Image:
+    """A data URL's image, checked by its content (not its declared type) and by decoding it."""
+    if not isinstance(value, str) or not value.startswith("data:") or "," not in value:
+        raise ValidationError(_("%(what)s is not an image.") % {"what": label})
+    header, payload = value.split(",", 1)
+    if ";base64" not in header:
+        raise ValidationError(_("%(what)s is not an image.") % {"what": label})
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationError(_("%(what)s is not an image.") % {"what": label}) from exc
+    if len(data) > limit:
+        raise ValidationError(
+            _("%(what)s is larger than %(limit)d KB.") % {"what": label, "limit": limit // 1024}
+        )
+    guess = filetype.guess(data[:8192])
+    mime = guess.mime if guess else ""
+    if mime not in IMAGE_TYPES:
+        raise ValidationError(_("%(what)s is not a JPEG, PNG or WebP image.") % {"what": label})
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(_("%(what)s cannot be opened.") % {"what": label}) from exc
+    return _Image(data, mime, IMAGE_TYPES[mime], hashlib.sha256(data).hexdigest())
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def content_hash(document: dict[str, Any]) -> str:
+    """The hash of what a submission says (not of which attempt sent it)."""
+    content = {k: v for k, v in document.items() if k not in ("submission", "sent_at")}
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass
+class _Parsed:
+    submission: uuid.UUID
+    finished_at: datetime | None
+    latitude: Decimal | None
+    longitude: Decimal | None
+    accuracy: int | None
+    note: str
+    representative: str
+    inspector_signature: _Image
+    site_signature: _Image | None
+    results: list[dict[str, Any]]
+
+
+def _parse_position(document: dict[str, Any], errors: list[str]) -> tuple[Any, Any, Any]:
+    position = document.get("position") or None
+    if position is None:
+        return None, None, None
+    try:
+        latitude = Decimal(str(position["latitude"])).quantize(Decimal("0.000001"))
+        longitude = Decimal(str(position["longitude"])).quantize(Decimal("0.000001"))
+        accuracy = position.get("accuracy")
+        accuracy = None if accuracy is None else max(0, min(int(float(accuracy)), 100_000))
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ValueError
+    except (KeyError, TypeError, ValueError, InvalidOperation):
+        errors.append(_("The GPS position is not valid."))
+        return None, None, None
+    return latitude, longitude, accuracy
+
+
+def _parse(inspection: Inspection, document: dict[str, Any]) -> _Parsed:
+    """Validate the whole document against the inspection's checklist; every problem is
+    reported at once (``ValidationError`` with a list of messages)."""
+    errors: list[str] = []
+    submission = _uuid(document.get("submission"))
+    if submission is None:
+        errors.append(_("The submission has no id."))
+    finished_at = None
+    if document.get("finished_at"):
+        finished_at = parse_datetime(str(document["finished_at"]))
+        if finished_at is None or timezone.is_naive(finished_at):
+            errors.append(_("The finishing time is not valid."))
+            finished_at = None
+    latitude, longitude, accuracy = _parse_position(document, errors)
+    note = str(document.get("note") or "").strip()
+    if len(note) > 2000:
+        errors.append(_("The inspection note is too long."))
+    signatures = document.get("signatures") or {}
+    representative = str(signatures.get("site_representative") or "").strip()[:100]
+    inspector_signature = site_signature = None
+    try:
+        inspector_signature = _decode_image(
+            signatures.get("inspector"),
+            limit=SIGNATURE_MAX_BYTES,
+            label=_("The inspector's signature"),
+        )
+    except ValidationError as exc:
+        errors.append(
+            _("The inspector must sign.") if not signatures.get("inspector") else exc.messages[0]
+        )
+    if signatures.get("site"):
+        try:
+            site_signature = _decode_image(
+                signatures["site"],
+                limit=SIGNATURE_MAX_BYTES,
+                label=_("The site representative's signature"),
+            )
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if inspection.kind != InspectionKind.SELF and (site_signature is None or not representative):
+        errors.append(_("The site representative must give their name and sign."))
+
+    items = {item.pk: item for item in inspection.checklist.items.all()}
+    results: list[dict[str, Any]] = []
+    seen_items: set[int] = set()
+    seen_uuids: set[uuid.UUID] = set()
+    for row in document.get("results") or []:
+        if not isinstance(row, dict):
+            errors.append(_("A result is malformed."))
+            continue
+        item = items.get(row.get("item")) if isinstance(row.get("item"), int) else None
+        result_uuid = _uuid(row.get("uuid"))
+        if item is None:
+            errors.append(_("A result names an item that is not on this checklist."))
+            continue
+        label = _("Item %(n)d") % {"n": item.position}
+        if result_uuid is None or result_uuid in seen_uuids:
+            errors.append(_("%(item)s: the result has no valid id.") % {"item": label})
+            continue
+        if item.pk in seen_items:
+            errors.append(_("%(item)s has two results.") % {"item": label})
+            continue
+        seen_items.add(item.pk)
+        seen_uuids.add(result_uuid)
+        outcome = row.get("outcome")
+        if outcome not in ItemOutcome.values:
+            errors.append(_("%(item)s: choose pass, fail or not applicable.") % {"item": label})
+            continue
+        item_note = str(row.get("note") or "").strip()
+        if len(item_note) > NOTE_MAX_LENGTH:
+            errors.append(_("%(item)s: the note is too long.") % {"item": label})
+        if outcome == ItemOutcome.FAIL and not item_note:
+            errors.append(_("%(item)s failed: describe what is wrong.") % {"item": label})
+        photos = row.get("photos") or []
+        if not isinstance(photos, list) or len(photos) > PHOTOS_PER_ITEM:
+            errors.append(
+                _("%(item)s: at most %(n)d photos.") % {"item": label, "n": PHOTOS_PER_ITEM}
+            )
+            photos = []
+        images = []
+        for photo in photos:
+            try:
+                images.append(
+                    _decode_image(
+                        photo,
+                        limit=PHOTO_MAX_BYTES,
+                        label=_("A photo of %(item)s") % {"item": label},
+                    )
+                )
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        results.append(
+            {
+                "uuid": result_uuid,
+                "item": item,
+                "outcome": outcome,
+                "note": item_note,
+                "photos": images,
+            }
+        )
+    missing = sorted(items[pk].position for pk in items if pk not in seen_items)
+    if missing:
+        errors.append(
+            _("Items without a result: %(items)s.") % {"items": ", ".join(str(n) for n in missing)}
+        )
+    if errors:
+        raise ValidationError(errors)
+    return _Parsed(
+        submission=submission,  # type: ignore[arg-type]
+        finished_at=finished_at,
+        latitude=latitude,
+        longitude=longitude,
+        accuracy=accuracy,
+        note=note,
+        representative=representative,
+        inspector_signature=inspector_signature,  # type: ignore[arg-type]
+        site_signature=site_signature,
+        results=results,
+    )
+
+
+def _save_image(field: Any, image: _Image, stem: str, stored: list[Any]) -> None:
+    field.save(f"{stem}.{image.extension}", ContentFile(image.data), save=False)
+    stored.append(field)
+
+
+def inspection_sync(*, actor: Any, inspection: Inspection, document: dict[str, Any]) -> SyncResult:
+    """Apply a phone's submission of ``inspection`` (already fetched through scope).
+
+    Steps:
+    1. check the actor may conduct inspections of this kind (``PermissionDenied``);
+    2. lock the inspection row; if it is already submitted, a document with the same content
+       hash is a replay (``replayed=True``, nothing written), anything else ``SyncConflict``;
+       a cancelled inspection is ``SyncConflict`` too;
+    3. validate the document (``ValidationError`` listing every problem);
+    4. write results (by their uuids), photos, signatures, a hazard draft per failed item
+       (grade and clause from the checklist), submit the inspection and write the audit entry.
+
+    Files written before a failure are deleted again.
+    """
+    if not user_can(actor, Inspection, "conduct") or inspection.kind not in kinds_for(actor):
+        raise PermissionDenied
+    if inspection.checklist_id is None:
+        raise SyncConflict(_("A re-check is not submitted from the field page."))
+    digest = content_hash(document)
+    stored: list[Any] = []
+    try:
+        with transaction.atomic():
+            locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+            if locked.status == InspectionStatus.SUBMITTED:
+                if locked.content_hash == digest:
+                    return SyncResult(locked, replayed=True)
+                raise SyncConflict(ALREADY_SUBMITTED)
+            if locked.status == InspectionStatus.CANCELLED:
+                raise SyncConflict(NOT_OPEN)
+            parsed = _parse(locked, document)
+            taken = set(
+                ItemResult.objects.filter(uuid__in=[r["uuid"] for r in parsed.results])
+                .exclude(inspection=locked)
+                .values_list("uuid", flat=True)
+            )
+            if taken:
+                raise SyncConflict(ALREADY_SUBMITTED)
+            now = timezone.now()
+            existing = {r.uuid: r for r in locked.results.all()}
+            for row in parsed.results:
+                result = existing.get(row["uuid"]) or ItemResult(
+                    uuid=row["uuid"], inspection=locked
+                )
+                result.item = row["item"]
+                result.outcome = row["outcome"]
+                result.note = row["note"]
+                result.recorded_at = now
+                result.copy_scope_from(locked.site)
+                result.save()
+                known = set(result.photos.values_list("sha256", flat=True))
+                for index, image in enumerate(row["photos"]):
+                    if image.sha256 in known:
+                        continue
+                    known.add(image.sha256)
+                    photo = ItemPhoto(
+                        result=result,
+                        region_id=locked.region_id,
+                        content_type=image.content_type,
+                        size=len(image.data),
+                        sha256=image.sha256,
+                    )
+                    _save_image(photo.file, image, f"{result.uuid}-{index}", stored)
+                    photo.save()
+                item = row["item"]
+                if (
+                    row["outcome"] == "fail"
+                    and not HazardDraft.objects.filter(result=result).exists()
+                ):
+                    draft = HazardDraft(
+                        result=result,
+                        inspection=locked,
+                        checklist_grade=item.grade,
+                        grade=item.grade,
+                        clause=item.major_clause,
+                        basis=item.basis,
+                        description=f"{item.text_zh}：{row['note']}"[:2000],
+                        location=item.section_zh,
+                        category=item.category,
+                    )
+                    draft.copy_scope_from(locked.site)
+                    draft.save()
+            _save_image(
+                locked.inspector_signature,
+                parsed.inspector_signature,
+                f"{locked.uuid}-inspector",
+                stored,
+            )
+            if parsed.site_signature is not None:
+                _save_image(
+                    locked.site_signature, parsed.site_signature, f"{locked.uuid}-site", stored
+                )
+            locked.status = InspectionStatus.SUBMITTED
+            locked.submitted_at = now
+            locked.submitted_by = actor
+            locked.submitted_by_name = actor.display_name[:150]
+            locked.finished_at = parsed.finished_at or now
+            locked.started_at = locked.started_at or now
+            locked.latitude, locked.longitude = parsed.latitude, parsed.longitude
+            locked.gps_accuracy = parsed.accuracy
+            locked.note = parsed.note
+            locked.site_representative = parsed.representative
+            locked.submission_uuid = parsed.submission
+            locked.content_hash = digest
+            locked.save()
+            locked.inspectors.add(actor)
+            ensure_in_scope(locked, actor)
+            audit_record(
+                actor=actor,
+                action="inspections.inspection.submit",
+                obj=locked,
+                before={"status": inspection.status},
+                after={"status": InspectionStatus.SUBMITTED},
+                data={
+                    "submission": str(parsed.submission),
+                    "content_hash": digest,
+                    "results": len(parsed.results),
+                    "failed": sum(1 for r in parsed.results if r["outcome"] == "fail"),
+                },
+            )
+            inspection_record_visit(actor=actor, inspection=locked, on=timezone.localdate(now))
+    except Exception:
+        for field in stored:
+            field.storage.delete(field.name)
+        raise
+    return SyncResult(locked, replayed=False)

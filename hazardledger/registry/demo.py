@@ -71,6 +71,12 @@ FIXED_SITES = {
         ("广州粤达机械制造有限公司一号厂房", SiteKind.FACTORY, "440113007", "环城西路126号"),
         ("广州粤达机械制造有限公司喷涂车间", SiteKind.FACTORY, "440113007", "环城西路128号"),
     ],
+    # th-grid's street always has houses to inspect, whatever the demo's size.
+    "th-grid": [
+        ("五山北村12巷3号自建房", SiteKind.SELF_BUILT_HOUSE, "440106001", "五山北村12巷3号"),
+        ("五山北村12巷5号自建房", SiteKind.SELF_BUILT_HOUSE, "440106001", "五山北村12巷5号"),
+        ("五山新村4巷18号自建房", SiteKind.SELF_BUILT_HOUSE, "440106001", "五山新村4巷18号"),
+    ],
 }
 
 
@@ -243,7 +249,7 @@ def build_sites(
         return lat, lng
 
     for login, rows in FIXED_SITES.items():
-        organisation = orgs.fixed_enterprises[login]
+        organisation = orgs.fixed_enterprises.get(login)
         for name, kind, region, street in rows:
             lat, lng = point(region[:6])
             township = Region.objects.get(code=region)
@@ -257,10 +263,12 @@ def build_sites(
                     latitude=lat,
                     longitude=lng,
                     organisation=organisation,
-                    contact_person=organisation.contact_person,
-                    contact_phone=organisation.contact_phone,
+                    contact_person=organisation.contact_person
+                    if organisation
+                    else person_name(rng),
+                    contact_phone=organisation.contact_phone if organisation else phone_number(rng),
                     status=SiteStatus.OPERATING,
-                    attributes={},
+                    attributes=_attributes(rng, kind, "广州市"),
                 )
             )
 

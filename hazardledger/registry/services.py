@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from hazardledger.access.scope import ensure_in_scope
 
 from .models import Site
+from .signals import site_relocated
 
 SITE_FIELDS = (
     "name",
@@ -59,7 +60,8 @@ def site_update(*, actor: Any, site: Site, expected_version: int, data: Mapping[
 
     Steps: one conditional UPDATE … WHERE version = expected (so two editors can never both
     win); raise ``ConcurrentEditError`` when no row matched; reload; re-check scope, which
-    rolls the change back if it moved the site out of the actor's scope.
+    rolls the change back if it moved the site out of the actor's scope; when the region, sector
+    or enterprise changed, send ``site_relocated`` so other apps' copies follow.
     """
     changes = {key: data[key] for key in SITE_FIELDS if key in data}
     candidate = Site(**{**{f: getattr(site, f) for f in SITE_FIELDS}, **changes})
@@ -75,6 +77,9 @@ def site_update(*, actor: Any, site: Site, expected_version: int, data: Mapping[
     )
     if updated != 1:
         raise ConcurrentEditError
+    before = (site.region_id, site.sector_id, site.organisation_id)
     site.refresh_from_db()
     ensure_in_scope(site, actor)
+    if (site.region_id, site.sector_id, site.organisation_id) != before:
+        site_relocated.send(sender=Site, site=site)
     return site

@@ -1,5 +1,13 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _follow_site(sender: Any, site: Any, **kwargs: Any) -> None:
+    from .services import site_risk_rows_resync
+
+    site_risk_rows_resync(site=site)
 
 
 class RisksConfig(AppConfig):
@@ -14,3 +22,7 @@ class RisksConfig(AppConfig):
 
         for name, label in AUDIT_ACTIONS.items():
             register_action(name, label)
+
+        from hazardledger.registry.signals import site_relocated
+
+        site_relocated.connect(_follow_site, dispatch_uid="risks-follow-site")

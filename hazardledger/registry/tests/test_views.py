@@ -322,3 +322,29 @@ def test_get_only_endpoints_refuse_post(client, users, sites, name):
     client.force_login(users.manager_a)
     args = [sites.plant_a.pk] if name.endswith("qr") else []
     assert client.post(reverse(name, args=args)).status_code == 405
+
+
+def test_list_query_count_does_not_grow_with_rows(
+    client, users, sites, django_assert_max_num_queries
+):
+    from hazardledger.registry.tests.factories import SiteFactory
+
+    SiteFactory.create_batch(40, region_id="440106001", organisation=sites.plant_a.organisation)
+    client.force_login(users.manager_a)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("registry:site-list"))
+    assert len(response.context["object_list"]) == 25
+
+
+def test_moving_a_site_moves_the_rows_other_apps_keep_for_it(client, users, sites):
+    from hazardledger.risks.models import RiskPoint
+    from hazardledger.risks.tests.factories import RiskPointFactory
+
+    point = RiskPointFactory(site=sites.house)
+    client.force_login(users.manager_a)
+    site = sites.house
+    response = client.post(
+        reverse("registry:site-edit", args=[site.pk]), _edit_data(site, region="440106002")
+    )
+    assert response.status_code == 302
+    assert RiskPoint.objects.get(pk=point.pk).region_id == "440106002"

@@ -27,7 +27,10 @@ class InspectionStartForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"))
     checklist = forms.TypedChoiceField(label=_("Checklist"), coerce=int, required=False)
     planned_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+        label=_("Date (to plan for later)"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        initial=timezone.localdate,
+        required=False,
     )
 
     def __init__(self, *args: Any, user: Any, checklists: list[Any], **kwargs: Any) -> None:
@@ -111,7 +114,7 @@ class DrawForm(StyledFormMixin, forms.Form):
     size = forms.IntegerField(label=_("Number of sites"), min_value=1, max_value=DRAW_MAX_SIZE)
     inspectors = forms.TypedMultipleChoiceField(label=_("Inspector pool"), coerce=int)
     planned_on = forms.DateField(
-        label=_("Inspect on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Inspect on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     seed = forms.IntegerField(
         label=_("Seed (empty: a random one is recorded before the draw)"),

@@ -143,13 +143,17 @@ class InspectionStartView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form: InspectionStartForm) -> HttpResponse:
         start = self.request.POST.get("action", "start") == "start"
+        planned_on = form.cleaned_data.get("planned_on")
+        if not start and planned_on is None:
+            form.add_error("planned_on", _("Give the date to plan the inspection for."))
+            return self.form_invalid(form)
         try:
             inspection = inspection_plan(
                 actor=self.request.user,
                 site=self.site,
                 kind=form.cleaned_data["kind"],
                 checklist=form.cleaned_data["checklist"],
-                planned_on=timezone.localdate() if start else form.cleaned_data["planned_on"],
+                planned_on=timezone.localdate() if start else planned_on,
                 start=start,
             )
         except ValidationError as exc:

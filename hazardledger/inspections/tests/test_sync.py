@@ -1,0 +1,184 @@
+"""The field sync protocol: one document per inspection, idempotent, conflicts refused."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from hazardledger.audit.models import AuditEvent
+from hazardledger.inspections.choices import DraftStatus, InspectionStatus
+from hazardledger.inspections.models import HazardDraft, Inspection, ItemPhoto, ItemResult
+from hazardledger.inspections.services import inspection_plan
+from hazardledger.inspections.sync import SyncConflict, inspection_sync
+
+from .conftest import png_data_url, sync_document
+
+FAIL = {"hc-12": "2号罐区可燃气体报警器缺失", "hc-g01": "罐区入口警示标志褪色"}
+
+
+@pytest.fixture
+def inspection(checklists, users, sites):
+    return inspection_plan(
+        actor=users.inspector_a,
+        site=sites.plant_a,
+        kind="routine",
+        checklist=checklists["hazardous_chemicals"],
+        planned_on=date.today(),
+        start=True,
+    )
+
+
+def _counts():
+    return (
+        Inspection.objects.count(),
+        ItemResult.objects.count(),
+        ItemPhoto.objects.count(),
+        HazardDraft.objects.count(),
+    )
+
+
+def test_a_submission_writes_results_photos_signatures_and_drafts(inspection, users):
+    document = sync_document(inspection, fail=FAIL)
+    result = inspection_sync(actor=users.inspector_a, inspection=inspection, document=document)
+    inspection.refresh_from_db()
+    assert not result.replayed
+    assert inspection.status == InspectionStatus.SUBMITTED
+    assert inspection.results.count() == inspection.checklist.items.count()
+    assert inspection.inspector_signature and inspection.site_signature
+    assert str(inspection.latitude) == "23.100000"
+    drafts = {d.result.item.code: d for d in inspection.drafts.all()}
+    assert set(drafts) == set(FAIL)
+    assert drafts["hc-12"].checklist_grade == "major" and drafts["hc-12"].clause == "hc-12"
+    assert drafts["hc-g01"].checklist_grade == "general" and drafts["hc-g01"].clause == ""
+    assert ItemPhoto.objects.filter(result__inspection=inspection).count() == 2
+    assert AuditEvent.objects.filter(action="inspections.inspection.submit").count() == 1
+
+
+def test_a_retry_of_the_same_document_creates_nothing_twice(inspection, users):
+    document = sync_document(inspection, fail=FAIL)
+    inspection_sync(actor=users.inspector_a, inspection=inspection, document=document)
+    before = _counts()
+    again = inspection_sync(actor=users.inspector_a, inspection=inspection, document=document)
+    # Same content sent again from another attempt (a new submission id) is a replay too.
+    other_attempt = {**document, "submission": str(uuid.uuid4())}
+    third = inspection_sync(actor=users.inspector_a, inspection=inspection, document=other_attempt)
+    assert again.replayed and third.replayed
+    assert _counts() == before
+
+
+def test_different_content_after_submission_is_a_conflict(inspection, users):
+    inspection_sync(
+        actor=users.inspector_a,
+        inspection=inspection,
+        document=sync_document(inspection, fail=FAIL),
+    )
+    before = _counts()
+    with pytest.raises(SyncConflict):
+        inspection_sync(
+            actor=users.inspector_a, inspection=inspection, document=sync_document(inspection)
+        )
+    assert _counts() == before
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["results"].pop(), "Items without a result"),
+        (lambda d: d["results"][0].update(outcome="maybe"), "choose pass, fail"),
+        (lambda d: d["results"][0].update(outcome="fail", note=""), "describe what is wrong"),
+        (lambda d: d["signatures"].update(inspector=""), "The inspector must sign"),
+        (lambda d: d["signatures"].update(site_representative=""), "site representative"),
+        (
+            lambda d: d["results"][0].update(photos=["data:image/png;base64,bm90IGFuIGltYWdl"]),
+            "not a JPEG",
+        ),
+        (lambda d: d["results"][0].update(item=999999), "not on this checklist"),
+        (lambda d: d.update(position={"latitude": 123, "longitude": 0}), "GPS"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_and_nothing_changes(
+    inspection, users, change, message
+):
+    document = sync_document(inspection)
+    change(document)
+    before = _counts()
+    with pytest.raises(ValidationError) as exc:
+        inspection_sync(actor=users.inspector_a, inspection=inspection, document=document)
+    assert any(message in m for m in exc.value.messages), exc.value.messages
+    assert _counts() == before
+    inspection.refresh_from_db()
+    assert inspection.status == InspectionStatus.IN_PROGRESS
+
+
+def _post(client, inspection, document):
+    return client.post(
+        reverse("inspections:inspection-sync", kwargs={"uuid": inspection.uuid}),
+        data=json.dumps(document),
+        content_type="application/json",
+    )
+
+
+def test_the_endpoint_answers_200_then_replays_then_409(client, inspection, users):
+    client.force_login(users.inspector_a)
+    document = sync_document(inspection, fail=FAIL)
+    first = _post(client, inspection, document)
+    assert first.status_code == 200, first.content
+    assert first.json()["replayed"] is False and first.json()["drafts"] == 2
+    second = _post(client, inspection, document)
+    assert second.status_code == 200 and second.json()["replayed"] is True
+    conflict = _post(client, inspection, sync_document(inspection))
+    assert conflict.status_code == 409
+    assert "already submitted" in conflict.json()["error"]
+    assert (
+        ItemResult.objects.filter(inspection=inspection).count()
+        == inspection.checklist.items.count()
+    )
+
+
+def test_the_endpoint_reports_validation_errors_as_400(client, inspection, users):
+    client.force_login(users.inspector_a)
+    document = sync_document(inspection)
+    document["results"] = document["results"][:3]
+    response = _post(client, inspection, document)
+    assert response.status_code == 400
+    assert any("Items without a result" in e for e in response.json()["errors"])
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [(None, 401), ("manager_b", 404), ("auditor", 403), ("officer_a", 403)],
+)
+def test_the_endpoint_applies_scope_and_roles(client, inspection, users, persona, status):
+    if persona:
+        client.force_login(getattr(users, persona))
+    response = _post(client, inspection, sync_document(inspection))
+    assert response.status_code == status
+    assert "error" in response.json()
+    assert ItemResult.objects.count() == 0
+
+
+def test_a_garbled_body_is_a_400(client, inspection, users):
+    client.force_login(users.inspector_a)
+    url = reverse("inspections:inspection-sync", kwargs={"uuid": inspection.uuid})
+    response = client.post(url, data="{not json", content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_a_large_photo_is_refused(inspection, users, settings):
+    document = sync_document(inspection)
+    document["results"][0]["photos"] = [png_data_url(size=(3000, 3000))]
+    from hazardledger.inspections import sync
+
+    original = sync.PHOTO_MAX_BYTES
+    sync.PHOTO_MAX_BYTES = 1000
+    try:
+        with pytest.raises(ValidationError):
+            inspection_sync(actor=users.inspector_a, inspection=inspection, document=document)
+    finally:
+        sync.PHOTO_MAX_BYTES = original
+    assert HazardDraft.objects.filter(status=DraftStatus.DRAFT).count() == 0

@@ -215,7 +215,11 @@ class QuickReportForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = restrict(Site.objects.all(), user, "view").order_by("name")
+        sites = restrict(Site.objects.all(), user, "view").order_by("name")
+        self.fields["site"].queryset = sites
+        first_two = list(sites.values_list("pk", flat=True)[:2])
+        if len(first_two) == 1:  # one site: nothing to choose, one tap less on the phone
+            self.fields["site"].initial = first_two[0]
         self.fields["files"].widget.attrs["capture"] = "environment"
 
 

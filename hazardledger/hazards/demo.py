@@ -286,6 +286,9 @@ def demo_populate(ctx: DemoContext) -> None:
     # rectification, one waiting for gz-inspector's acceptance, one just recorded.
     for i, site in enumerate(fixed_major[:3] or sites[:1]):
         plan.append((site, HazardGrade.MAJOR, [PATHS[1], PATHS[5], PATHS[0]][i % 3], i == 0))
+    # One hazard along every path, so that every state is there however small the province.
+    for path in PATHS:
+        plan.append((rng.choice(sites), HazardGrade.GENERAL, path, False))
     for _ in range(count - len(plan)):
         site = rng.choice(sites)
         path = rng.choices(PATHS, weights=weights)[0]
@@ -610,7 +613,9 @@ def demo_clear() -> None:
     RectificationPlan.objects.all().delete()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE hazards_hazardevent")
+            # Deferred foreign-key checks of this transaction must run before a TRUNCATE.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("TRUNCATE hazards_hazardevent, hazards_evidence")
     else:
         HazardEvent.objects.all().delete()
     Hazard.objects.all().delete()

@@ -14,8 +14,8 @@ CLAUSES_FILE = CHECKLIST_DIR / "clauses.toml"
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTOS_PER_ITEM = 4
 SIGNATURE_MAX_BYTES = 512 * 1024
-# Largest sync document accepted (all photos and both signatures inside it).
-SYNC_MAX_BYTES = 24 * 1024 * 1024
+# The sync document (all photos and both signatures inside it) must fit Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE (10 MiB by default); field.js keeps photos to about 6 MB.
 NOTE_MAX_LENGTH = 1000
 
 # Double-random draws.

@@ -64,6 +64,12 @@ def inspection_drafts(*, inspection: Inspection) -> list[HazardDraft]:
     )
 
 
+def hazard_draft_queryset() -> QuerySet[HazardDraft]:
+    """Drafts with what their pages show; pass it through ``restrict`` or
+    ``get_object_for_user`` before use."""
+    return HazardDraft.objects.select_related("inspection", "inspection__site", "result__item")
+
+
 def inspection_summary(*, inspection: Inspection) -> dict[str, int]:
     """Counts of pass, fail and not-applicable results, and drafts still to confirm."""
     counts = dict(inspection.results.values_list("outcome").annotate(n=Count("id")).order_by())

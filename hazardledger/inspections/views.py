@@ -30,11 +30,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, ListView
 
-from hazardledger.access.scope import get_object_for_user, restrict, user_can
+from hazardledger.access.scope import get_object_for_user, user_can
 from hazardledger.access.views import ActionRequiredMixin, ScopedQuerysetMixin
-from hazardledger.hazards.models import Hazard
+from hazardledger.hazards.selectors import hazard_list
 from hazardledger.hazards.workflow import ConcurrentEditError, InvalidTransition
-from hazardledger.registry.models import Site
 from hazardledger.registry.selectors import site_list
 
 from .checklists import checklist_load, checklist_to_toml
@@ -57,6 +56,7 @@ from .selectors import (
     checklists_for_site,
     draw_inspections,
     draw_list,
+    hazard_draft_queryset,
     inspection_drafts,
     inspection_hazards,
     inspection_list,
@@ -338,8 +338,7 @@ def _draft_form(draft: HazardDraft, data: Any = None) -> HazardDraftForm:
 
 
 def _draft_for(request: HttpRequest, pk: int) -> HazardDraft:
-    qs = HazardDraft.objects.select_related("inspection", "inspection__site", "result__item")
-    draft = get_object_for_user(qs, request.user, "confirm", pk=pk)
+    draft = get_object_for_user(hazard_draft_queryset(), request.user, "confirm", pk=pk)
     if draft.inspection.kind not in kinds_for(request.user):
         raise PermissionDenied
     return draft
@@ -412,9 +411,7 @@ def draft_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 def recheck_decide_view(request: HttpRequest, pk: int, hazard_pk: int) -> HttpResponse:
     """Accept or reject a hazard's rectification during a re-check (through the ledger)."""
     inspection = _inspection_for(request, pk, "conduct")
-    hazard = get_object_for_user(
-        restrict(Hazard.objects.all(), request.user, "view"), request.user, "view", pk=hazard_pk
-    )
+    hazard = get_object_for_user(hazard_list(user=request.user), request.user, "view", pk=hazard_pk)
     form = RecheckForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose accept or reject."))
@@ -620,7 +617,8 @@ def draw_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     """Recompute the draw from its stored inputs and seed and show that it matches."""
     draw = _draw_for(request, pk)
     recomputed, hash_ok, matches = draw_verify(draw=draw)
-    sites = Site.objects.in_bulk(recomputed["sites"])
+    # Names of the sites the user may see; others show as "?" (the ids are in the inputs).
+    sites = site_list(user=request.user).in_bulk(recomputed["sites"])
     rows = [
         (sites.get(site_id), pair)
         for site_id, pair in zip(recomputed["sites"], recomputed["pairs"], strict=True)

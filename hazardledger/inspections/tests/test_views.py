@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+import segno
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -169,6 +171,10 @@ def test_the_qr_code_opens_the_start_of_an_inspection(client, users, world):
     client.force_login(users.inspector_a)
     response = client.get(_url("site-qr", world))
     assert response["Content-Type"] == "image/svg+xml"
+    expected = io.BytesIO()
+    url = "http://testserver" + _url("inspection-start", world)
+    segno.make(url, error="m").save(expected, kind="svg", scale=6, border=2)
+    assert response.content == expected.getvalue()  # the QR holds the start URL
     site_page = client.get(world["site"].get_absolute_url())
     assert _url("inspection-start", world) in site_page.content.decode()
     assert _url("site-qr", world) in site_page.content.decode()

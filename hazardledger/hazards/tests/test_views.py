@@ -478,3 +478,16 @@ def test_site_page_links_to_its_hazards(client, people, sites, general):
     content = response.content.decode()
     assert f"/hazards/?site={sites.plant_a.pk}" in content
     assert f"/hazards/add/?site={sites.plant_a.pk}" in content
+
+
+def test_admin_shows_the_ledger_read_only(client, people, general):
+    client.force_login(people.admin)
+    assert client.get(reverse("admin:hazards_hazard_changelist")).status_code == 200
+    assert client.get(reverse("admin:hazards_hazard_change", args=[general.pk])).status_code == 200
+    assert client.get(reverse("admin:hazards_hazard_add")).status_code == 403
+    event = general.events.get()
+    response = client.post(
+        reverse("admin:hazards_hazardevent_delete", args=[event.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert general.events.count() == 1

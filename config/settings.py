@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "hazardledger.transfer",
     "hazardledger.audit",
     "hazardledger.hazards",
+    "hazardledger.inspections",
     "hazardledger.risks",
 ]
 

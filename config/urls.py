@@ -12,6 +12,7 @@ urlpatterns = [
     path("regions/", include("hazardledger.regions.urls")),
     path("sites/", include("hazardledger.registry.urls")),
     path("hazards/", include("hazardledger.hazards.urls")),
+    path("inspections/", include("hazardledger.inspections.urls")),
     path("risks/", include("hazardledger.risks.urls")),
     path("admin/", admin.site.urls),
 ]

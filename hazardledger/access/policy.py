@@ -67,6 +67,29 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "void_major": frozenset({Role.INSPECTOR, Role.OFFICE}),
         "reopen": frozenset({Role.INSPECTOR, Role.OFFICE}),
     },
+    # Inspections: enterprises inspect their own sites (self-inspection), the supervising side
+    # inspects in its scope (inspections/services.py decides which kinds each side may run).
+    "inspections.inspection": {
+        "view": ALL_ROLES,
+        "add": REGULATORS | ENTERPRISE_MANAGERS | {Role.GRID_WORKER},
+        "conduct": REGULATORS | ENTERPRISE_MANAGERS | {Role.GRID_WORKER},
+    },
+    "inspections.itemresult": {"view": ALL_ROLES},
+    "inspections.hazarddraft": {
+        "view": ALL_ROLES,
+        "confirm": REGULATORS | ENTERPRISE_MANAGERS | {Role.GRID_WORKER},
+    },
+    "inspections.recheckdecision": {"view": ALL_ROLES},
+    # Checklists are reference data: everyone reads them, administrators load new versions.
+    "inspections.checklist": {
+        "view": ALL_ROLES,
+        "add": frozenset({Role.ADMINISTRATOR}),
+    },
+    "inspections.draw": {
+        "view": REGULATORS | {Role.GRID_WORKER, Role.LEADER},
+        "add": frozenset({Role.INSPECTOR, Role.OFFICE, Role.ADMINISTRATOR}),
+        "perform": frozenset({Role.INSPECTOR, Role.OFFICE, Role.ADMINISTRATOR}),
+    },
     "hazards.quickreport": {
         "view": ALL_ROLES,
         "add": ENTERPRISE_MANAGERS | {Role.ENTERPRISE_WORKER, Role.GRID_WORKER},

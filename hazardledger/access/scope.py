@@ -50,6 +50,21 @@ SCOPED_MODELS: dict[str, ScopeSpec] = {
     "risks.siteinspectionschedule": ScopeSpec(
         region="region", sector="sector", organisation="organisation"
     ),
+    "inspections.inspection": ScopeSpec(
+        region="region", sector="sector", organisation="organisation"
+    ),
+    "inspections.itemresult": ScopeSpec(
+        region="region", sector="sector", organisation="organisation"
+    ),
+    "inspections.hazarddraft": ScopeSpec(
+        region="region", sector="sector", organisation="organisation"
+    ),
+    "inspections.recheckdecision": ScopeSpec(
+        region="region", sector="sector", organisation="organisation"
+    ),
+    # Draws are published to the supervising side of their region (a draw over several
+    # sectors has no sector and is seen by users of every sector); enterprises do not see them.
+    "inspections.draw": ScopeSpec(region="region", sector="sector", organisation=None),
 }
 
 

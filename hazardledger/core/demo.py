@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 # Apps that add to the demo province after the registry, in order.
-DEMO_STEPS: list[str] = ["risks"]
+DEMO_STEPS: list[str] = ["risks", "hazards", "inspections"]
 
 
 @dataclass

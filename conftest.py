@@ -187,3 +187,16 @@ def login(page):  # type: ignore[no-untyped-def]
         page.wait_for_url(f"{page.base_url}/")
 
     return _login
+
+
+@pytest.fixture
+def english(settings):  # type: ignore[no-untyped-def]
+    """Run a test in English: requests (no Accept-Language) and code outside requests alike.
+
+    For tests that match messages by their English source text; pages default to Chinese.
+    """
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -11,7 +11,12 @@ def style_widgets(form: forms.BaseForm) -> None:
     """Give every widget its Bootstrap class, and mark fields with errors as invalid."""
     for name, field in form.fields.items():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            # Bootstrap's inline form-check layout instead of Django's bare list.
+            widget.template_name = "core/widgets/choice_list.html"
+            widget.option_template_name = "core/widgets/choice_option.html"
+            css = "form-check-input"
+        elif isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"
         elif isinstance(widget, forms.Select | forms.SelectMultiple):
             css = "form-select"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HazardGrade(models.TextChoices):
@@ -36,7 +37,7 @@ class HazardStatus(models.TextChoices):
     RECTIFYING = "rectifying", _("Rectifying")
     FIXED = "fixed", _("Fixed on the spot")
     SUBMITTED = "submitted", _("Submitted for acceptance")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("hazard status", "Closed")
     VOIDED = "voided", _("Voided")
     REOPENED = "reopened", _("Reopened")
 

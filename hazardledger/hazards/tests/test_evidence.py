@@ -18,7 +18,7 @@ from hazardledger.hazards.models import Evidence, Hazard
 
 from .factories import act, hazard_in_state, pdf_upload, png_upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
 

@@ -19,7 +19,7 @@ from hazardledger.hazards.models import Hazard, QuickReport
 
 from .factories import act, hazard_in_state, png_upload, record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 OUT_OF_SCOPE = ["officer_b", "manager_b", "grid"]
 
@@ -316,7 +316,8 @@ def test_ledger_list_query_count(client, people, sites, django_assert_max_num_qu
         client.get(reverse("hazards:hazard-list"))
 
 
-def test_export_in_ledger_layout(client, people, sites):
+def test_export_in_ledger_layout(client, people, sites, settings):
+    settings.LANGUAGE_CODE = "zh-hans"  # the office layout's Chinese headers
     hazard = hazard_in_state(
         status=HazardStatus.CLOSED,
         grade=HazardGrade.GENERAL,

@@ -22,6 +22,9 @@ from hazardledger.inspections.clauses import clause_check_domain, clauses_load
 from hazardledger.inspections.models import Checklist, ChecklistItem
 from hazardledger.inspections.services import inspection_plan
 
+# Messages are matched by their English source text.
+pytestmark = pytest.mark.usefixtures("english")
+
 DOMAIN_MD = Path(settings.BASE_DIR).parent / "shared" / "domain.md"
 REQUIRED = {
     "coal_mine",

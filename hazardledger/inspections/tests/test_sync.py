@@ -18,6 +18,9 @@ from hazardledger.inspections.sync import SyncConflict, inspection_sync
 
 from .conftest import png_data_url, sync_document
 
+# Messages are matched by their English source text.
+pytestmark = pytest.mark.usefixtures("english")
+
 FAIL = {"hc-12": "2号罐区可燃气体报警器缺失", "hc-g01": "罐区入口警示标志褪色"}
 
 

@@ -1,5 +1,25 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _follow_site(sender: Any, site: Any, **kwargs: Any) -> None:
+    """Keep this app's rows in the scope of a site that moved (``site_relocated``)."""
+    from hazardledger.registry.services import site_scope_resync
+
+    from .models import Evidence, ExtensionRequest, Hazard, QuickReport, RectificationPlan
+
+    site_scope_resync(
+        site=site,
+        rows=[
+            (Hazard, "site_id"),
+            (RectificationPlan, "hazard__site_id"),
+            (ExtensionRequest, "hazard__site_id"),
+            (Evidence, "hazard__site_id"),
+            (QuickReport, "site_id"),
+        ],
+    )
 
 
 class HazardsConfig(AppConfig):
@@ -17,3 +37,7 @@ class HazardsConfig(AppConfig):
         register_action("hazards.quickreport.create", _("Quick report filed"))
         register_action("hazards.quickreport.accept", _("Quick report recorded in the ledger"))
         register_action("hazards.quickreport.reject", _("Quick report rejected"))
+
+        from hazardledger.registry.signals import site_relocated
+
+        site_relocated.connect(_follow_site, dispatch_uid="hazards-follow-site")

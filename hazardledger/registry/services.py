@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,3 +83,27 @@ def site_update(*, actor: Any, site: Site, expected_version: int, data: Mapping[
     if (site.region_id, site.sector_id, site.organisation_id) != before:
         site_relocated.send(sender=Site, site=site)
     return site
+
+
+def site_scope_resync(*, site: Site, rows: Iterable[tuple[type[Model], str]]) -> int:
+    """Copy the site's region, sector and enterprise onto the rows other apps keep for it.
+
+    ``rows`` pairs each model with the lookup from it to the site's id (``"site_id"``,
+    ``"risk_point__site_id"``…); only the scope columns a model has are copied. Used by
+    ``site_relocated`` receivers so that scope keeps following a site that moved; returns how
+    many rows changed.
+    """
+    site_scope = {
+        "region_id": site.region_id,
+        "sector_id": site.sector_id,
+        "organisation_id": site.organisation_id,
+    }
+    changed = 0
+    for model, path in rows:
+        columns = {field.attname for field in model._meta.concrete_fields}
+        scope = {key: value for key, value in site_scope.items() if key in columns}
+        stale = model._default_manager.filter(~Q(**scope), **{path: site.pk})
+        changed += model._default_manager.filter(
+            pk__in=list(stale.values_list("pk", flat=True))
+        ).update(**scope)
+    return changed

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from hazardledger.access.scope import ensure_in_scope
 from hazardledger.audit.services import record
 from hazardledger.registry.models import Site
+from hazardledger.registry.services import site_scope_resync
 
 from .choices import GRADE_RANK, HazardType, RiskGrade
 from .grading import Result, assess
@@ -364,27 +365,20 @@ def site_risk_levels_refresh(*, site_ids: Iterable[int]) -> int:
 def site_risk_rows_resync(*, site: Site) -> int:
     """Copy the site's current region, sector and organisation onto its risk rows.
 
-    The risk tables copy those scope columns when a row is written; call this after a site's
-    region, sector or responsible enterprise changes (``registry.services.site_update``) so
-    that scope keeps following the site. Returns the number of rows changed.
+    Called when a site's region, sector or responsible enterprise changes (the registry's
+    ``site_relocated`` signal) so that scope keeps following the site. Returns the number of
+    rows changed.
     """
-    scope = {
-        "region_id": site.region_id,
-        "sector_id": site.sector_id,
-        "organisation_id": site.organisation_id,
-    }
-    stale = ~Q(**scope)
-    changed = 0
-    for model, path in (
-        (RiskPoint, "site_id"),
-        (RiskAssessment, "risk_point__site_id"),
-        (ControlMeasure, "risk_point__site_id"),
-        (RiskPointPhoto, "risk_point__site_id"),
-        (SiteInspectionSchedule, "site_id"),
-    ):
-        ids = list(model.objects.filter(stale, **{path: site.pk}).values_list("pk", flat=True))
-        changed += model.objects.filter(pk__in=ids).update(**scope)
-    return changed
+    return site_scope_resync(
+        site=site,
+        rows=[
+            (RiskPoint, "site_id"),
+            (RiskAssessment, "risk_point__site_id"),
+            (ControlMeasure, "risk_point__site_id"),
+            (RiskPointPhoto, "risk_point__site_id"),
+            (SiteInspectionSchedule, "site_id"),
+        ],
+    )
 
 
 @transaction.atomic

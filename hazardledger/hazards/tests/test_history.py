@@ -220,6 +220,7 @@ def test_two_users_act_at_once_one_wins(users, sites, monkeypatch):
     assert verify_all()[2] == []
 
 
+@pytest.mark.usefixtures("english")
 def test_stale_page_conflict_message(users, sites):
     hazard = hazard_in_state(
         status=HazardStatus.RECORDED,

@@ -337,14 +337,21 @@ def test_list_query_count_does_not_grow_with_rows(
 
 
 def test_moving_a_site_moves_the_rows_other_apps_keep_for_it(client, users, sites):
+    from hazardledger.hazards.models import Hazard
+    from hazardledger.hazards.tests.factories import record
     from hazardledger.risks.models import RiskPoint
     from hazardledger.risks.tests.factories import RiskPointFactory
 
-    point = RiskPointFactory(site=sites.house)
-    client.force_login(users.manager_a)
     site = sites.house
+    point = RiskPointFactory(site=site)
+    hazard = record(site, users.grid)
+    client.force_login(users.manager_a)
     response = client.post(
         reverse("registry:site-edit", args=[site.pk]), _edit_data(site, region="440106002")
     )
     assert response.status_code == 302
     assert RiskPoint.objects.get(pk=point.pk).region_id == "440106002"
+    assert Hazard.objects.get(pk=hazard.pk).region_id == "440106002"
+    # Wushan's grid worker no longer sees the house nor its hazard; the next street's would.
+    client.force_login(users.grid)
+    assert client.get(reverse("hazards:hazard-detail", args=[hazard.pk])).status_code == 404

@@ -17,7 +17,8 @@ from hazardledger.hazards.models import Hazard, HazardEvent
 
 from .factories import act, hazard_in_state, plan_data
 
-pytestmark = pytest.mark.django_db
+# Messages are matched by their English source text.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _behind_the_back(sql: str, params: list) -> None:
@@ -220,7 +221,6 @@ def test_two_users_act_at_once_one_wins(users, sites, monkeypatch):
     assert verify_all()[2] == []
 
 
-@pytest.mark.usefixtures("english")
 def test_stale_page_conflict_message(users, sites):
     hazard = hazard_in_state(
         status=HazardStatus.RECORDED,

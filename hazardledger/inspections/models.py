@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from hazardledger.core.models import TimeStampedModel
+from hazardledger.core.models import TenantRow, TimeStampedModel
 from hazardledger.hazards.choices import HazardCategory, HazardGrade
 
 from .choices import (
@@ -39,38 +39,6 @@ __all__ = [
 
 def _english() -> bool:
     return (get_language() or "zh-hans").startswith("en")
-
-
-class TenantRow(models.Model):
-    """The scope columns every inspection table copies from its site."""
-
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("region"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="region_code",
-    )
-    sector = models.ForeignKey(
-        "regions.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+"
-    )
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("responsible enterprise"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-
-    class Meta:
-        abstract = True
-
-    def copy_scope_from(self, site: models.Model) -> None:
-        """Set the scope columns from ``site`` (a ``registry.Site``)."""
-        self.region_id = site.region_id  # type: ignore[attr-defined]
-        self.sector_id = site.sector_id  # type: ignore[attr-defined]
-        self.organisation_id = site.organisation_id  # type: ignore[attr-defined]
 
 
 class Checklist(models.Model):

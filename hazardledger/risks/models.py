@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hazardledger.core.models import TimeStampedModel
+from hazardledger.core.models import TenantRow, TimeStampedModel
 
 from .choices import (
     RISK_COLOURS,
@@ -26,38 +26,6 @@ from .choices import (
     RiskGrade,
     RiskPointKind,
 )
-
-
-class TenantRow(models.Model):
-    """The scope columns every risk table copies from its site."""
-
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("region"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="region_code",
-    )
-    sector = models.ForeignKey(
-        "regions.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+"
-    )
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("responsible enterprise"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-
-    class Meta:
-        abstract = True
-
-    def copy_scope_from(self, site: models.Model) -> None:
-        """Set the scope columns from ``site`` (a ``registry.Site``)."""
-        self.region_id = site.region_id  # type: ignore[attr-defined]
-        self.sector_id = site.sector_id  # type: ignore[attr-defined]
-        self.organisation_id = site.organisation_id  # type: ignore[attr-defined]
 
 
 class RiskPoint(TenantRow, TimeStampedModel):

@@ -87,6 +87,8 @@ DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh checkout has no var/ yet (it is not in git); SQLite creates the file, not the folder.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers work while a writer commits; IMMEDIATE avoids "database is locked"
     # upgrades from read to write locks in the middle of a transaction.
     DATABASES["default"]["OPTIONS"] = {

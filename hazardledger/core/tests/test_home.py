@@ -36,3 +36,18 @@ def test_overview_query_count(client, users, sites, django_assert_max_num_querie
     client.force_login(users.manager_a)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_out_of_scope_page_says_not_found_in_chinese(client, users, sites):
+    client.force_login(users.officer_b)
+    response = client.get(reverse("registry:site-detail", args=[sites.plant_a.pk]))
+    assert response.status_code == 404
+    assert "未找到" in response.content.decode()
+    assert "甲化工储罐区" not in response.content.decode()
+
+
+def test_forbidden_page_explains(client, users, sites):
+    client.force_login(users.auditor)
+    response = client.get(reverse("registry:site-edit", args=[sites.plant_a.pk]))
+    assert response.status_code == 403
+    assert "不允许" in response.content.decode()

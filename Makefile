@@ -49,6 +49,7 @@ messages: $(VENV)/.synced
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	SECRET_KEY=lint $(BIN)/mypy hazardledger config bench scripts
 	SECRET_KEY=lint $(BIN)/python manage.py makemigrations --check --dry-run -v1
 
 test: setup

@@ -21,6 +21,10 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hazardledger.accounts.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,7 +51,7 @@ def configure(keep: bool) -> str:
     return url
 
 
-def load(hazards: int, sites: int = 20_000, enterprises: int = 2_000) -> dict[str, object]:
+def load(hazards: int, sites: int = 20_000, enterprises: int = 2_000) -> dict[str, User]:
     """Create the users, sites and hazards (not timed). Returns the users by name."""
     import random
 
@@ -74,7 +78,8 @@ def load(hazards: int, sites: int = 20_000, enterprises: int = 2_000) -> dict[st
         department_kind=DepartmentKind.EMERGENCY_MANAGEMENT,
         region_id="4401",
     )
-    em.sectors.set(["hazardous_chemicals", "industry_trade"])
+    # By primary key, which for sectors is the code; django-stubs assumes integer keys.
+    em.sectors.set(["hazardous_chemicals", "industry_trade"])  # type: ignore[list-item]
     townships = list(
         Region.objects.filter(level=RegionLevel.TOWNSHIP).values_list("code", flat=True)
     )

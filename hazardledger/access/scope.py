@@ -83,8 +83,8 @@ def is_unrestricted(user: Any) -> bool:
 
 def user_sector_codes(user: Any) -> set[str] | None:
     """The sector codes of the user's organisation, or None for "all sectors" (cached)."""
-    cached = getattr(user, "_scope_sector_codes", False)
-    if cached is not False:
+    if hasattr(user, "_scope_sector_codes"):
+        cached: set[str] | None = user._scope_sector_codes
         return cached
     org = user.organisation
     codes = None if org.all_sectors else set(org.sectors.values_list("code", flat=True))

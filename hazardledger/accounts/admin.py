@@ -21,7 +21,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "full_name", "organisation__name"]
     autocomplete_fields = ["organisation"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),  # Optional in django-stubs; always set by UserAdmin
         (_("Hazard Ledger"), {"fields": ("organisation", "role", "full_name", "phone")}),
     )
     add_fieldsets = (

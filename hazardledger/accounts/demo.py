@@ -380,7 +380,7 @@ def build_organisations(*, rng: random.Random) -> DemoOrganisations:
     logins["ent-a-worker"] = builder.user("ent-a-worker", ent_a, Role.ENTERPRISE_WORKER)
     logins["ent-b"] = builder.user("ent-b", ent_b, Role.ENTERPRISE_OFFICER)
     taken = {id(user.organisation) for user in builder.users}
-    role_by_kind = {
+    role_by_kind: dict[str, str] = {
         OrganisationKind.OFFICE: Role.OFFICE,
         OrganisationKind.LEADERSHIP: Role.LEADER,
         OrganisationKind.DEPARTMENT: Role.INSPECTOR,

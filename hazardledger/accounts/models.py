@@ -92,6 +92,7 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         if self.organisation_id and self.role:
+            assert self.organisation is not None  # organisation_id is set
             allowed = ROLES_BY_KIND.get(self.organisation.kind, set())
             if self.role not in allowed:
                 raise ValidationError(

@@ -25,9 +25,25 @@ def style_widgets(form: forms.BaseForm) -> None:
         else:
             css = "form-control"
         # ``_errors`` rather than ``errors``: reading ``errors`` would validate the form early.
-        if form._errors is not None and name in form._errors:
+        # django-stubs does not declare the private attribute.
+        errors = form._errors  # type: ignore[attr-defined]
+        if errors is not None and name in errors:
             css += " is-invalid"
         widget.attrs["class"] = css
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """``form.fields[name]``, checked to be a choice field, so its ``choices`` can be set."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), name
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """``form.fields[name]``, checked to be a model choice field, for its ``queryset``."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField), name
+    return field
 
 
 class StyledFormMixin:

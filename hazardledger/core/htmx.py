@@ -8,7 +8,9 @@ from django.http import HttpRequest
 def is_partial(request: HttpRequest) -> bool:
     """True for an HTMX request that wants a fragment (HTMX, and not a boosted navigation)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
+    if not htmx:
+        return False
+    return not htmx.boosted
 
 
 class HtmxTemplateMixin:

@@ -23,8 +23,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class HazardEventInline(admin.TabularInline):
     model = HazardEvent
-    fields = ["seq", "created_at", "action", "from_status", "to_status", "actor_name", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "seq",
+        "created_at",
+        "action",
+        "from_status",
+        "to_status",
+        "actor_name",
+        "reason",
+    )
     extra = 0
     can_delete = False
 

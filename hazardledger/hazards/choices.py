@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -52,7 +53,7 @@ OPEN_STATUSES = (
 )
 FINAL_STATUSES = (HazardStatus.CLOSED, HazardStatus.VOIDED)
 
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     HazardStatus.RECORDED: "secondary",
     HazardStatus.RECTIFYING: "primary",
     HazardStatus.FIXED: "info",
@@ -81,7 +82,7 @@ class HazardAction(models.TextChoices):
 
 
 # Verbs for buttons and form titles (the action choices above are past-tense event labels).
-ACTION_VERBS = {
+ACTION_VERBS: dict[str, Promise] = {
     HazardAction.PLAN: _("File rectification plan"),
     HazardAction.FIX: _("Record on-the-spot fix"),
     HazardAction.CONFIRM: _("Confirm the fix and close"),

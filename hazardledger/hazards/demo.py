@@ -168,7 +168,7 @@ class _People:
 
     def __init__(self, rng: Any) -> None:
         self.rng = rng
-        self.by_org: dict[int, dict[str, User]] = {}
+        self.by_org: dict[int | None, dict[str, User]] = {}
         for user in User.objects.exclude(role="").select_related("organisation"):
             self.by_org.setdefault(user.organisation_id, {}).setdefault(user.role, user)
         self.departments = [
@@ -338,7 +338,7 @@ def demo_populate(ctx: DemoContext) -> None:
         offsets = sorted(rng.uniform(0.05, 0.95) * span for _ in steps)
         if force_overdue:
             offsets = [span * 0.05 for _ in steps]
-        status = S.RECORDED
+        status: str = S.RECORDED
         deadline: date | None = None
         completed = accepted_at = None
         accepted_by = ""
@@ -391,6 +391,7 @@ def demo_populate(ctx: DemoContext) -> None:
                 reason = "整改资料不全，请补充检测报告后重新提交"
                 completed = None
             elif action == A.REQUEST_EXTENSION:
+                assert deadline is not None  # every path files a plan before asking for more time
                 reason = "设备采购周期较长，申请延期"
                 requested = (deadline or today) + timedelta(days=rng.randint(15, 30))
                 data = {"current_deadline": deadline, "requested_deadline": requested}

@@ -195,8 +195,8 @@ def make_thumbnail(checked: CheckedFile) -> ContentFile | None:
     """A JPEG thumbnail of a photo (turned upright by its EXIF orientation); None for PDFs."""
     if checked.kind != EvidenceKind.PHOTO:
         return None
-    with Image.open(io.BytesIO(_read(checked.upload))) as image:
-        image = ImageOps.exif_transpose(image)
+    with Image.open(io.BytesIO(_read(checked.upload))) as source:
+        image = ImageOps.exif_transpose(source)
         image.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hazardledger.access.scope import restrict
-from hazardledger.core.forms import StyledFormMixin
+from hazardledger.core.forms import StyledFormMixin, model_choice_field
 from hazardledger.registry.models import Site
 
 from .choices import (
@@ -158,7 +158,9 @@ class HazardForm(StyledFormMixin, HazardFieldsMixin):
     needs ``not_duplicate`` ticked."""
 
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none())
-    files = EvidenceField(label=_("Photos or documents"), required=False)
+    # The metaclass moves declared fields into base_fields, so this does not clash with
+    # BaseForm.files at run time; django-stubs sees a class attribute of another type.
+    files = EvidenceField(label=_("Photos or documents"), required=False)  # type: ignore[assignment]
     not_duplicate = forms.BooleanField(
         label=_("I have checked: this is not one of the hazards above; record it."),
         required=False,
@@ -170,7 +172,7 @@ class HazardForm(StyledFormMixin, HazardFieldsMixin):
     def __init__(self, *args: Any, user: Any, site: Site | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         sites = restrict(Site.objects.all(), user, "view").select_related("region")
-        self.fields["site"].queryset = sites
+        model_choice_field(self, "site").queryset = sites
         self.fixed_site = site
         if site is not None:
             self.fields["site"].initial = site.pk
@@ -195,7 +197,9 @@ class QuickReportForm(StyledFormMixin, forms.Form):
         label=_("What is wrong"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
     location = forms.CharField(label=_("Where exactly"), max_length=200, required=False)
-    files = EvidenceField(label=_("Photo"))
+    # The metaclass moves declared fields into base_fields, so this does not clash with
+    # BaseForm.files at run time; django-stubs sees a class attribute of another type.
+    files = EvidenceField(label=_("Photo"))  # type: ignore[assignment]
     latitude = forms.DecimalField(
         max_digits=9,
         decimal_places=6,
@@ -216,7 +220,7 @@ class QuickReportForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         sites = restrict(Site.objects.all(), user, "view").order_by("name")
-        self.fields["site"].queryset = sites
+        model_choice_field(self, "site").queryset = sites
         first_two = list(sites.values_list("pk", flat=True)[:2])
         if len(first_two) == 1:  # one site: nothing to choose, one tap less on the phone
             self.fields["site"].initial = first_two[0]
@@ -339,7 +343,9 @@ class PlanForm(ActionForm):
 class EvidenceActionForm(ActionForm):
     comment_label = _("What was done")
     comment_required = True
-    files = EvidenceField(label=_("Evidence: photos or documents"))
+    # The metaclass moves declared fields into base_fields, so this does not clash with
+    # BaseForm.files at run time; django-stubs sees a class attribute of another type.
+    files = EvidenceField(label=_("Evidence: photos or documents"))  # type: ignore[assignment]
 
     def service_kwargs(self) -> dict[str, Any]:
         kwargs = super().service_kwargs()

@@ -229,8 +229,10 @@ def evidence_get(*, user: Any, pk: int) -> Any:
         raise Http404
     if evidence.hazard_id:
         visible = hazard_list(user=user).filter(pk=evidence.hazard_id).exists()
-    else:
+    elif evidence.quick_report_id is not None:
         visible = quick_report_list(user=user).filter(pk=evidence.quick_report_id).exists()
+    else:
+        visible = False  # attached to neither: no one may see it
     if not visible:
         raise Http404
     return evidence

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django_filters.views import FilterView
 from hazardledger.access.scope import get_object_for_user, is_unrestricted, user_can
 from hazardledger.access.views import ActionRequiredMixin, ScopedObjectMixin, ScopedQuerysetMixin
 from hazardledger.accounts.choices import Role
+from hazardledger.accounts.http import AuthenticatedHttpRequest
 from hazardledger.core.htmx import HtmxTemplateMixin
 from hazardledger.regions.selectors import region_filter_choices
 from hazardledger.registry.models import Site
@@ -74,7 +76,8 @@ class BoundedPaginator(Paginator):
     """Counts at most ``LEDGER_COUNT_CAP`` rows (see ``selectors.bounded_count``)."""
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
+        assert isinstance(self.object_list, QuerySet)  # the ledger paginates querysets only
         n, self.capped = bounded_count(self.object_list)
         return n
 
@@ -121,7 +124,8 @@ class HazardDetailView(ScopedObjectMixin, DetailView):
         hazard, user = self.object, self.request.user
         events = list(hazard_events(hazard=hazard))
         for event in events:
-            event.role_label = ROLE_LABELS.get(event.actor_role, "")
+            # For the template only, not a field; django-stubs rejects unknown attributes.
+            event.role_label = ROLE_LABELS.get(event.actor_role, "")  # type: ignore[attr-defined]
         bound = self.forms or {}
         context.update(
             events=events,
@@ -362,6 +366,7 @@ class QuickReportCreateView(ActionRequiredMixin, FormView):
 class QuickReportListView(ScopedQuerysetMixin, ListView):
     """Quick reports: mine (with the outcome) and those waiting for my triage."""
 
+    request: AuthenticatedHttpRequest  # LoginRequiredMixin turns anonymous requests away
     queryset = QuickReport.objects.select_related("site", "hazard")
     template_name = "hazards/quickreport_list.html"
     paginate_by = 25

@@ -256,7 +256,8 @@ def _require(errors: dict[str, list[str]], data: dict[str, Any], name: str, mess
 
 
 def _validate_plan(move: _Move) -> None:
-    data, errors = move.data, {}
+    data = move.data
+    errors: dict[str, list[str]] = {}
     required = _("Required for the five implementations.")
     person = _require(errors, data, "responsible_person", required)
     measures = _require(errors, data, "measures", required)
@@ -365,6 +366,7 @@ def _validate_request_extension(move: _Move) -> None:
         raise ValidationError(
             {"requested_deadline": [_("The new deadline must be after the current one.")]}
         )
+    assert current is not None  # transition_check made sure
     move.event_data.update(current_deadline=current, requested_deadline=requested)
 
     def create_request(event: HazardEvent) -> None:
@@ -451,7 +453,7 @@ VALIDATORS: dict[str, Callable[[_Move], None]] = {
     A.VOID: _validate_void,
     A.REOPEN: _validate_reopen,
 }
-EVIDENCE_STAGES = {A.FIX: EvidenceStage.FIX, A.SUBMIT: EvidenceStage.FIX}
+EVIDENCE_STAGES: dict[str, str] = {A.FIX: EvidenceStage.FIX, A.SUBMIT: EvidenceStage.FIX}
 
 
 def check_files(files: Sequence[Any]) -> list[CheckedFile]:

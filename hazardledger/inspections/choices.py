@@ -27,7 +27,7 @@ class InspectionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     InspectionStatus.PLANNED: "secondary",
     InspectionStatus.IN_PROGRESS: "primary",
     InspectionStatus.SUBMITTED: "success",

@@ -34,6 +34,7 @@ def _inspectors_by_scope() -> list[tuple[str, set[str] | None, User]]:
     users = User.objects.filter(role=Role.INSPECTOR).select_related("organisation").order_by("id")
     for user in users:
         org = user.organisation
+        assert org is not None  # a user with a role has one (User.clean)
         sectors = None if org.all_sectors else set(org.sectors.values_list("code", flat=True))
         found.append((org.region_id, sectors, user))
     return found
@@ -88,6 +89,7 @@ def _completed_inspections(ctx: DemoContext, checklists: list[Checklist]) -> int
     results: list[ItemResult] = []
     failed: list[ItemResult] = []
     for inspection, _user, checklist in planned:
+        assert inspection.submitted_at is not None  # built as submitted, above
         for item in items[checklist.pk]:
             fail = ctx.rng.random() < FAIL_CHANCE
             result = ItemResult(

@@ -147,7 +147,7 @@ def draw_seal(
     site_ids = draw_candidates(user=actor, regions=regions, sectors=sectors, site_kinds=site_kinds)
     if not site_ids:
         raise ValidationError({"regions": [_("No operating site matches this scope.")]})
-    inputs = {
+    inputs: dict[str, Any] = {
         "algorithm": ALGORITHM,
         "regions": regions,
         "sectors": sorted(set(sectors)),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hazardledger.access.scope import is_unrestricted, user_sector_codes
-from hazardledger.core.forms import StyledFormMixin
+from hazardledger.core.forms import StyledFormMixin, choice_field
 from hazardledger.hazards.choices import HazardCategory, HazardGrade, InterimMeasure
 from hazardledger.regions.models import Sector
 from hazardledger.regions.selectors import region_filter_choices
@@ -36,19 +36,22 @@ class InspectionStartForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, checklists: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(InspectionKind.choices)
-        self.fields["kind"].choices = [
+        choice_field(self, "kind").choices = [
             (k, labels[k]) for k in kinds_for(user) if k != InspectionKind.DOUBLE_RANDOM
         ]
-        self.fields["checklist"].choices = [(c.pk, f"{c.title} (v{c.version})") for c in checklists]
+        choice_field(self, "checklist").choices = [
+            (c.pk, f"{c.title} (v{c.version})") for c in checklists
+        ]
         self.checklists = {c.pk: c for c in checklists}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         kind = data.get("kind")
         if kind == InspectionKind.RECHECK:
             data["checklist"] = None
         else:
-            checklist = self.checklists.get(data.get("checklist"))  # type: ignore[arg-type]
+            checklist = self.checklists.get(data.get("checklist"))
             if checklist is None:
                 self.add_error("checklist", _("Choose a checklist."))
             data["checklist"] = checklist
@@ -126,13 +129,13 @@ class DrawForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope = "44" if is_unrestricted(user) else user.organisation.region_id
-        self.fields["regions"].choices = region_filter_choices(scope_code=scope)
+        choice_field(self, "regions").choices = region_filter_choices(scope_code=scope)
         codes = None if is_unrestricted(user) else user_sector_codes(user)
         sectors = Sector.objects.all()
         if codes is not None:
             sectors = sectors.filter(code__in=codes)
-        self.fields["sectors"].choices = [(s.code, s.name) for s in sectors]
-        self.fields["inspectors"].choices = [
+        choice_field(self, "sectors").choices = [(s.code, s.name) for s in sectors]
+        choice_field(self, "inspectors").choices = [
             (u.pk, f"{u.display_name} · {u.organisation}") for u in inspector_pool(user=user)
         ]
         for name in ("regions", "sectors", "site_kinds", "inspectors"):

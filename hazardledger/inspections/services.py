@@ -299,7 +299,7 @@ def hazard_draft_dismiss(*, actor: Any, draft: HazardDraft, reason: str) -> Haza
     return draft
 
 
-RECHECK_ACTIONS = {
+RECHECK_ACTIONS: dict[str, str] = {
     RecheckOutcome.ACCEPT: HazardAction.ACCEPT,
     RecheckOutcome.REJECT: HazardAction.REJECT,
 }

@@ -188,7 +188,9 @@ def _parse(inspection: Inspection, document: dict[str, Any]) -> _Parsed:
     if inspection.kind != InspectionKind.SELF and (site_signature is None or not representative):
         errors.append(_("The site representative must give their name and sign."))
 
-    items = {item.pk: item for item in inspection.checklist.items.all()}
+    checklist = inspection.checklist
+    assert checklist is not None  # re-checks have none and are refused before parsing
+    items = {item.pk: item for item in checklist.items.all()}
     results: list[dict[str, Any]] = []
     seen_items: set[int] = set()
     seen_uuids: set[uuid.UUID] = set()
@@ -196,7 +198,8 @@ def _parse(inspection: Inspection, document: dict[str, Any]) -> _Parsed:
         if not isinstance(row, dict):
             errors.append(_("A result is malformed."))
             continue
-        item = items.get(row.get("item")) if isinstance(row.get("item"), int) else None
+        item_id = row.get("item")
+        item = items.get(item_id) if isinstance(item_id, int) else None
         result_uuid = _uuid(row.get("uuid"))
         if item is None:
             errors.append(_("A result names an item that is not on this checklist."))

@@ -20,6 +20,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     HttpResponseRedirect,
     JsonResponse,
 )
@@ -82,6 +83,14 @@ def _require(user: Any, model: Any, action: str) -> None:
         raise PermissionDenied
 
 
+def _error_text(exc: InspectionError | ValidationError) -> str:
+    """What a refused step tells the user: the state error's message, or the validation
+    error's message (or its messages joined)."""
+    if isinstance(exc, InspectionError):
+        return str(exc.message)
+    return str(getattr(exc, "message", None) or "; ".join(exc.messages))
+
+
 def _inspection_for(request: HttpRequest, pk: int, action: str = "view") -> Inspection:
     inspection = get_object_for_user(
         inspection_list(user=request.user), request.user, action, pk=pk
@@ -119,7 +128,7 @@ class InspectionStartView(LoginRequiredMixin, FormView):
     form_class = InspectionStartForm
     template_name = "inspections/inspection_start.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             self.site = get_object_for_user(
                 site_list(user=request.user), request.user, "view", pk=kwargs["site_pk"]
@@ -144,7 +153,9 @@ class InspectionStartView(LoginRequiredMixin, FormView):
     def form_valid(self, form: InspectionStartForm) -> HttpResponse:
         start = self.request.POST.get("action", "start") == "start"
         planned_on = form.cleaned_data.get("planned_on")
-        if not start and planned_on is None:
+        if start:
+            planned_on = timezone.localdate()
+        elif planned_on is None:
             form.add_error("planned_on", _("Give the date to plan the inspection for."))
             return self.form_invalid(form)
         try:
@@ -153,7 +164,7 @@ class InspectionStartView(LoginRequiredMixin, FormView):
                 site=self.site,
                 kind=form.cleaned_data["kind"],
                 checklist=form.cleaned_data["checklist"],
-                planned_on=timezone.localdate() if start else planned_on,
+                planned_on=planned_on,
                 start=start,
             )
         except ValidationError as exc:
@@ -204,7 +215,7 @@ def inspection_begin(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         inspection = inspection_start(actor=request.user, inspection=inspection)
     except (InspectionError, ValidationError) as exc:
-        messages.error(request, str(getattr(exc, "message", None) or "; ".join(exc.messages)))
+        messages.error(request, _error_text(exc))
         return redirect(inspection.get_absolute_url())
     if inspection.is_recheck:
         return redirect(inspection.get_absolute_url())
@@ -218,6 +229,7 @@ def inspection_conduct(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection_for(request, pk, "conduct")
     if inspection.status != InspectionStatus.IN_PROGRESS or inspection.is_recheck:
         return redirect(inspection.get_absolute_url())
+    assert inspection.checklist is not None  # only re-checks have none, and they left above
     items = list(checklist_items(checklist=inspection.checklist))
     payload = {
         "inspection": str(inspection.uuid),
@@ -349,7 +361,7 @@ class HazardDraftConfirmView(LoginRequiredMixin, FormView):
 
     template_name = "inspections/draft_confirm.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             self.draft = _draft_for(request, kwargs["pk"])
             if self.draft.status != DraftStatus.DRAFT:
@@ -399,7 +411,7 @@ def draft_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, draft=draft, reason=form.cleaned_data["reason"]
             )
         except (InspectionError, ValidationError) as exc:
-            messages.error(request, str(getattr(exc, "message", "")) or "; ".join(exc.messages))
+            messages.error(request, _error_text(exc))
     return redirect(draft.inspection.get_absolute_url())
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class SiteStatus(models.TextChoices):
@@ -24,7 +28,7 @@ class RiskGrade(models.TextChoices):
     LOW = "low", _("Low risk")
 
 
-RISK_COLOURS = {
+RISK_COLOURS: dict[str, str] = {
     RiskGrade.MAJOR: "red",
     RiskGrade.LARGE: "orange",
     RiskGrade.GENERAL: "yellow",
@@ -90,9 +94,10 @@ class AttributeSpec:
     """One kind-specific attribute: stored in ``Site.attributes`` under ``name``."""
 
     name: str
-    label: Promise
+    label: StrPromise
     type: str  # "choice", "int", "decimal" or "text"
-    choices: type[models.TextChoices] | None = None
+    # ``builtins.type``: inside the class body ``type`` names the field above.
+    choices: builtins.type[models.TextChoices] | None = None
     min_value: float | None = None
     max_value: float | None = None
 

@@ -61,7 +61,7 @@ ROADS = [
     "沿江路",
     "朝阳路",
 ]
-FIXED_SITES = {
+FIXED_SITES: dict[str, list[tuple[str, str, str, str]]] = {
     "ent-a": [
         ("广州恒安化工有限公司黄埔厂区储罐区", SiteKind.CHEMICAL_PLANT, "440112001", "港前路88号"),
         ("广州恒安化工有限公司甲类仓库", SiteKind.CHEMICAL_STORE, "440112001", "港前路90号"),
@@ -164,15 +164,15 @@ def _site_name(
             return f"{base}{trade}{rng.choice(['景区', '游乐园', '漂流', '玻璃栈道'])}"
         case SiteKind.VENUE:
             return f"{trade}{rng.choice(['购物广场', '大酒店', 'KTV', '农贸市场', '体育馆'])}"
-    suffix = {
+    suffixes: dict[str, str] = {
         SiteKind.CHEMICAL_PLANT: rng.choice(["生产装置区", "储罐区", "厂区"]),
         SiteKind.CHEMICAL_STORE: rng.choice(["仓库", "经营门店"]),
         SiteKind.FACTORY: rng.choice(["一号厂房", "二号厂房", "生产车间", "厂区"]),
         SiteKind.SPECIAL_EQUIPMENT: rng.choice(["电梯", "锅炉房", "起重机械"]),
         SiteKind.TRANSPORT_COMPANY: "车队",
         SiteKind.FIRE_KEY_UNIT: rng.choice(["商场", "大厦"]),
-    }.get(kind, "")
-    return f"{org.name}{suffix}"
+    }
+    return f"{org.name}{suffixes.get(kind, '')}"
 
 
 def _attributes(rng: random.Random, kind: str, city: str) -> dict[str, object]:

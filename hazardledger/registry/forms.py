@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from hazardledger.access.scope import is_unrestricted, user_sector_codes
 from hazardledger.accounts.choices import OrganisationKind
 from hazardledger.accounts.models import Organisation
-from hazardledger.core.forms import StyledFormMixin, style_widgets
+from hazardledger.core.forms import (
+    StyledFormMixin,
+    choice_field,
+    model_choice_field,
+    style_widgets,
+)
 from hazardledger.regions.choices import RegionLevel
 from hazardledger.regions.models import Region, Sector
 from hazardledger.regions.selectors import is_under, township_choices, under_region
@@ -84,10 +89,10 @@ class SiteForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         scope_code = "44" if is_unrestricted(user) else user.organisation.region_id
         groups = township_choices(scope_code=scope_code)
-        self.fields["region"].choices = [("", "---------"), *groups]
+        choice_field(self, "region").choices = [("", "---------"), *groups]
         sectors = None if is_unrestricted(user) else user_sector_codes(user)
         if sectors is not None and not self.locked:
-            self.fields["sector"].queryset = Sector.objects.filter(code__in=sectors)
+            model_choice_field(self, "sector").queryset = Sector.objects.filter(code__in=sectors)
         self.scope_code = scope_code
         chosen_kind = kind or self.data.get("kind") or self.initial.get("kind") or ""
         self.attribute_specs = attribute_specs(chosen_kind)
@@ -139,9 +144,12 @@ class SiteForm(StyledFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         if not self.locked and cleaned.get("kind") and not cleaned.get("sector"):
             code = DEFAULT_SECTOR_BY_KIND.get(cleaned["kind"], "other")
-            sector = self.fields["sector"].queryset.filter(code=code).first()
+            sectors = model_choice_field(self, "sector").queryset
+            assert sectors is not None  # the field is declared with one
+            sector = sectors.filter(code=code).first()
             if sector is None:
                 self.add_error("sector", _("Choose a sector you supervise."))
             cleaned["sector"] = sector

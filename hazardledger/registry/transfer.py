@@ -321,6 +321,7 @@ class _ImportContext:
         if row_errors:
             errors.extend(row_errors)
             return None
+        assert kind is not None  # a required column; a missing or unknown kind failed above
         return Site(
             name=values["name"],
             kind=kind,

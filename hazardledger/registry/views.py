@@ -9,7 +9,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from hazardledger.access.scope import (
 )
 from hazardledger.access.views import ActionRequiredMixin, ScopedObjectMixin, ScopedQuerysetMixin
 from hazardledger.accounts.choices import OrganisationKind
+from hazardledger.accounts.http import AuthenticatedHttpRequest
 from hazardledger.accounts.models import Organisation
 from hazardledger.core.htmx import HtmxTemplateMixin, is_partial
 from hazardledger.regions.selectors import region_filter_choices, region_path, under_region
@@ -83,8 +84,9 @@ class SiteDetailView(ScopedObjectMixin, DetailView):
 class SiteFormMixin:
     """Shared by create and edit: the kind picks the attribute fields (re-rendered by HTMX)."""
 
-    form_class = SiteForm
-    template_name = "registry/site_form.html"
+    # Typed as FormMixin and TemplateResponseMixin declare them, which the views also inherit.
+    form_class: type[SiteForm] | None = SiteForm
+    template_name: str | None = "registry/site_form.html"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()  # type: ignore[misc]
@@ -94,7 +96,7 @@ class SiteFormMixin:
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if is_partial(request) and "kind" in request.GET:
             # The kind changed: send back only the attribute fields for the new kind.
-            form = self.form_class(user=request.user, kind=request.GET["kind"])
+            form = SiteForm(user=request.user, kind=request.GET["kind"])
             return render(request, "registry/partials/_site_attributes.html", {"form": form})
         return super().get(request, *args, **kwargs)  # type: ignore[misc]
 
@@ -114,10 +116,11 @@ class SiteCreateView(ActionRequiredMixin, SiteFormMixin, FormView):
 
 
 class SiteUpdateView(ScopedObjectMixin, SiteFormMixin, FormView):
+    request: AuthenticatedHttpRequest  # LoginRequiredMixin turns anonymous requests away
     scope_action = "change"
     queryset = Site.objects.select_related("sector", "region", "organisation")
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return super().dispatch(request, *args, **kwargs)
         self.object = self.get_object()
@@ -256,14 +259,16 @@ def site_qr(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def organisation_options(request: HttpRequest) -> HttpResponse:
+def organisation_options(request: AuthenticatedHttpRequest) -> HttpResponse:
     """``<option>`` elements of enterprises in the user's region matching ``?organisation=``."""
     text = request.GET.get("organisation", "").strip()
     organisations: Any = []
     if len(text) >= 2 and user_can(request.user, Site, "add"):
         qs = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE, name__icontains=text)
         if not is_unrestricted(request.user):
-            qs = qs.filter(under_region("region", request.user.organisation.region_id))
+            organisation = request.user.organisation
+            assert organisation is not None  # a user with a role has one (User.clean)
+            qs = qs.filter(under_region("region", organisation.region_id))
         organisations = qs.order_by("name")[:20]
     return render(
         request, "registry/partials/_organisation_options.html", {"organisations": organisations}

@@ -53,7 +53,15 @@ class Template:
     controls: tuple[tuple[str, str, str], ...]
 
 
-def _t(name, kind, location, hazards, consequences, lec, *controls):  # type: ignore[no-untyped-def]
+def _t(
+    name: str,
+    kind: str,
+    location: str,
+    hazards: str,
+    consequences: str,
+    lec: tuple[str, str, str],
+    *controls: tuple[str, str, str],
+) -> Template:
     return Template(name, kind, location, tuple(hazards.split()), consequences, lec, controls)
 
 

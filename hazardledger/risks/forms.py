@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hazardledger.core.forms import StyledFormMixin
+from hazardledger.core.forms import StyledFormMixin, choice_field
 from hazardledger.regions.models import Sector
 
 from .choices import AssessmentMethod, ControlKind, ControlLevel, HazardType, RiskPointKind
@@ -110,6 +110,7 @@ class AssessmentForm(StyledFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         method = data.get("method")
         if not method:
             return data
@@ -198,4 +199,4 @@ class RiskCountsForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, region_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = region_choices
+        choice_field(self, "region").choices = region_choices

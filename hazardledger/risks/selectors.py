@@ -235,7 +235,7 @@ def site_inspection_due_list(
 def site_inspection_status(*, site: Site, today: date | None = None) -> InspectionDue | None:
     """``inspection_due`` for one site (already fetched through scope)."""
     try:
-        last = site.inspection_schedule.last_inspected_on  # type: ignore[attr-defined]
+        last = site.inspection_schedule.last_inspected_on
     except ObjectDoesNotExist:
         last = None
     return inspection_due(site=site, last_inspected_on=last, today=today)

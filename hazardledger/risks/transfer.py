@@ -75,7 +75,9 @@ def risk_register_rows(points: QuerySet[RiskPoint]) -> Iterator[list[Any]]:
     """Rows of the register for ``points`` (already scoped and filtered), streamed in chunks."""
     hazard_labels = dict(HazardType.choices)
     for point in register_queryset(points).iterator(chunk_size=1000):
-        current = point.current_assessments[0] if point.current_assessments else None
+        # ``current_assessments`` is set by the Prefetch's to_attr, which django-stubs cannot see.
+        assessments = point.current_assessments  # type: ignore[attr-defined]
+        current = assessments[0] if assessments else None
         controls = list(point.controls.all())
         yield [
             point.site.name,

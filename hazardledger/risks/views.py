@@ -14,7 +14,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +30,7 @@ from django.views.generic import FormView
 from django_filters.views import FilterView
 
 from hazardledger.access.scope import get_object_for_user, is_unrestricted, user_can
+from hazardledger.accounts.http import AuthenticatedHttpRequest
 from hazardledger.core.htmx import HtmxTemplateMixin
 from hazardledger.regions.selectors import region_filter_choices
 from hazardledger.registry.models import Site
@@ -115,7 +122,7 @@ class RiskPointCreateView(LoginRequiredMixin, FormView):
     form_class = RiskPointForm
     template_name = "risks/riskpoint_form.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             self.site = _site_for(request, kwargs["site_pk"])
             _require(request.user, RiskPoint, "add")
@@ -140,7 +147,7 @@ class RiskPointUpdateView(LoginRequiredMixin, FormView):
     form_class = RiskPointForm
     template_name = "risks/riskpoint_form.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             self.point = risk_point_get(user=request.user, pk=kwargs["pk"], action="change")
         return super().dispatch(request, *args, **kwargs)
@@ -195,7 +202,7 @@ class RiskPointAssessView(LoginRequiredMixin, FormView):
     form_class = AssessmentForm
     template_name = "risks/riskpoint_assess.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             self.point = risk_point_get(user=request.user, pk=kwargs["pk"], action="assess")
         return super().dispatch(request, *args, **kwargs)
@@ -235,7 +242,7 @@ class ControlFormView(LoginRequiredMixin, FormView):
     template_name = "risks/control_form.html"
     control: ControlMeasure | None = None
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             if "point_pk" in kwargs:
                 self.point = risk_point_get(user=request.user, pk=kwargs["point_pk"])
@@ -285,7 +292,7 @@ class PhotoAddView(LoginRequiredMixin, FormView):
     form_class = PhotoForm
     template_name = "risks/photo_form.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             self.point = risk_point_get(user=request.user, pk=kwargs["pk"])
             _require(request.user, RiskPointPhoto, "add")
@@ -391,10 +398,14 @@ def site_inspection_record_view(request: HttpRequest, site_pk: int) -> HttpRespo
 
 @require_GET
 @login_required
-def risk_counts(request: HttpRequest) -> HttpResponse:
+def risk_counts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Counts of risk points and sites by grade under a region and in a sector."""
     _require(request.user, RiskPoint, "view")
-    scope_code = "44" if is_unrestricted(request.user) else request.user.organisation.region_id
+    scope_code = "44"
+    if not is_unrestricted(request.user):
+        organisation = request.user.organisation
+        assert organisation is not None  # a user with a role has one (User.clean)
+        scope_code = organisation.region_id
     choices = region_filter_choices(scope_code=scope_code, selected=request.GET.get("region", ""))
     form = RiskCountsForm(request.GET or None, region_choices=choices)
     region_code, sector_code = None, None

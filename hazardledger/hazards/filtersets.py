@@ -9,8 +9,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from hazardledger.regions.filters import RegionFilter
 from hazardledger.regions.models import Sector
-from hazardledger.regions.selectors import is_valid_code, under_region
 
 from .choices import OPEN_STATUSES, HazardCategory, HazardGrade, HazardSource, HazardStatus
 from .deadlines import overdue_q
@@ -40,7 +40,7 @@ class HazardFilterSet(django_filters.FilterSet):
     overdue, source, category, period found, site, text; and the sort order."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
-    region = django_filters.CharFilter(label=_("Region"), method="filter_region")
+    region = RegionFilter()
     sector = django_filters.ModelChoiceFilter(
         label=_("Sector"), queryset=Sector.objects.all(), to_field_name="code"
     )
@@ -93,14 +93,6 @@ class HazardFilterSet(django_filters.FilterSet):
             | Q(location__icontains=value)
             | Q(site__name__icontains=value)
         )
-
-    def filter_region(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
-        value = value.strip()
-        if not value:
-            return qs
-        if not is_valid_code(value):
-            return qs.none()
-        return qs.filter(under_region("region", value))
 
     def filter_status(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
         if value == OPEN:

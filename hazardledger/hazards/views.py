@@ -3,7 +3,6 @@ queue, quick reports, evidence files and the export."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -27,7 +26,7 @@ from hazardledger.accounts.http import AuthenticatedHttpRequest
 from hazardledger.core.htmx import HtmxTemplateMixin
 from hazardledger.regions.selectors import region_filter_choices
 from hazardledger.registry.models import Site
-from hazardledger.transfer.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
+from hazardledger.transfer.spreadsheets import xlsx_response
 
 from .choices import ACTION_VERBS, HazardAction
 from .constants import EXPORT_MAX_ROWS, LEDGER_COUNT_CAP, LEDGER_PAGE_SIZE
@@ -301,17 +300,12 @@ def hazard_export(request: HttpRequest) -> HttpResponse:
     hazards = HazardFilterSet(
         request.GET, queryset=hazard_list(user=request.user, action="export")
     ).qs
-    stream = io.BytesIO()
-    write_xlsx(
+    return xlsx_response(
         title=export_title(),
         headers=export_headers(),
         rows=ledger_export_rows(hazards, limit=EXPORT_MAX_ROWS),
-        stream=stream,
+        filename="hazards",
     )
-    response = HttpResponse(stream.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="hazards-{stamp}.xlsx"'
-    return response
 
 
 @require_GET

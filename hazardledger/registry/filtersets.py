@@ -6,8 +6,8 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from hazardledger.regions.filters import RegionFilter
 from hazardledger.regions.models import Sector
-from hazardledger.regions.selectors import is_valid_code, under_region
 
 from .choices import RiskGrade, SiteKind, SiteStatus
 from .models import Site
@@ -28,7 +28,7 @@ class SiteFilterSet(django_filters.FilterSet):
     """Filters: region (the division and all under it), sector, kind, status, risk, text."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
-    region = django_filters.CharFilter(label=_("Region"), method="filter_region")
+    region = RegionFilter()
     sector = django_filters.ModelChoiceFilter(
         label=_("Sector"), queryset=Sector.objects.all(), to_field_name="code"
     )
@@ -59,14 +59,6 @@ class SiteFilterSet(django_filters.FilterSet):
             | Q(address__icontains=value)
             | Q(organisation__name__icontains=value)
         )
-
-    def filter_region(self, qs: QuerySet[Site], name: str, value: str) -> QuerySet[Site]:
-        value = value.strip()
-        if not value:
-            return qs
-        if not is_valid_code(value):
-            return qs.none()
-        return qs.filter(under_region("region", value))
 
     def filter_risk(self, qs: QuerySet[Site], name: str, value: str) -> QuerySet[Site]:
         return qs.filter(risk_level="" if value == NOT_ASSESSED else value)

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView
@@ -29,7 +28,7 @@ from hazardledger.accounts.http import AuthenticatedHttpRequest
 from hazardledger.accounts.models import Organisation
 from hazardledger.core.htmx import HtmxTemplateMixin, is_partial
 from hazardledger.regions.selectors import region_filter_choices, region_path, under_region
-from hazardledger.transfer.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
+from hazardledger.transfer.spreadsheets import xlsx_response
 
 from .attributes import attribute_display
 from .filtersets import SiteFilterSet
@@ -189,17 +188,12 @@ def site_export(request: HttpRequest) -> HttpResponse:
     if not user_can(request.user, Site, "export"):
         raise PermissionDenied
     sites = SiteFilterSet(request.GET, queryset=site_list(user=request.user, action="export")).qs
-    stream = io.BytesIO()
-    write_xlsx(
+    return xlsx_response(
         title=str(EXPORT_TITLE),
         headers=export_headers(),
         rows=site_export_rows(sites),
-        stream=stream,
+        filename="sites",
     )
-    response = HttpResponse(stream.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="sites-{stamp}.xlsx"'
-    return response
 
 
 @require_GET
@@ -217,16 +211,12 @@ def site_import_template(request: HttpRequest) -> HttpResponse:
         "latitude": 23.1291,
         "status": _("Operating"),
     }
-    stream = io.BytesIO()
-    write_xlsx(
+    return xlsx_response(
         title=str(EXPORT_TITLE),
         headers=export_headers(),
         rows=[[example.get(column.key, "") for column in COLUMNS]],
-        stream=stream,
+        filename="sites-template",
     )
-    response = HttpResponse(stream.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="sites-template.xlsx"'
-    return response
 
 
 class SiteImportView(ActionRequiredMixin, FormView):

@@ -6,7 +6,6 @@ Every page: anonymous → login, out of scope → 404, in scope but not allowed 
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -35,7 +34,7 @@ from hazardledger.core.htmx import HtmxTemplateMixin
 from hazardledger.regions.selectors import region_filter_choices
 from hazardledger.registry.models import Site
 from hazardledger.registry.selectors import site_list
-from hazardledger.transfer.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
+from hazardledger.transfer.spreadsheets import xlsx_response
 
 from .cards import notice_card_pdf
 from .filtersets import RiskPointFilterSet
@@ -338,17 +337,12 @@ def riskpoint_export(request: HttpRequest) -> HttpResponse:
     points = RiskPointFilterSet(
         request.GET, queryset=risk_point_list(user=request.user, action="export")
     ).qs
-    stream = io.BytesIO()
-    write_xlsx(
+    return xlsx_response(
         title=str(EXPORT_TITLE),
         headers=export_headers(),
         rows=risk_register_rows(points),
-        stream=stream,
+        filename="risk-register",
     )
-    response = HttpResponse(stream.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="risk-register-{stamp}.xlsx"'
-    return response
 
 
 @require_GET

@@ -14,6 +14,8 @@ from datetime import date, datetime
 from typing import IO, Any
 
 import python_calamine
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -122,3 +124,15 @@ def write_xlsx(
     for row in rows:
         sheet.append(list(row))
     workbook.save(stream)
+
+
+def xlsx_response(
+    *, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], filename: str
+) -> HttpResponse:
+    """An xlsx download of one sheet; ``filename`` gets a local timestamp and ``.xlsx``."""
+    stream = io.BytesIO()
+    write_xlsx(title=title, headers=headers, rows=rows, stream=stream)
+    response = HttpResponse(stream.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.xlsx"'
+    return response

@@ -9,7 +9,6 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("hazardledger.accounts.urls")),
-    path("regions/", include("hazardledger.regions.urls")),
     path("sites/", include("hazardledger.registry.urls")),
     path("hazards/", include("hazardledger.hazards.urls")),
     path("inspections/", include("hazardledger.inspections.urls")),

@@ -9,7 +9,7 @@ and scale with the number of sites.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -31,7 +31,6 @@ class DemoContext:
     now: datetime
     logins: dict[str, Any]
     out: Any
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def say(self, message: str) -> None:
         self.out.write(message)

@@ -76,14 +76,17 @@ def attribute_parse(spec: AttributeSpec, raw: Any) -> Any:
     return result
 
 
+def attribute_text(spec: AttributeSpec, value: Any) -> Any:
+    """A stored value as shown to people: a choice code becomes its label."""
+    if spec.choices is not None:
+        return str(dict(spec.choices.choices).get(value, value))
+    return value
+
+
 def attribute_display(kind: str, attributes: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, value) pairs for the detail page, choice codes shown as their labels."""
-    pairs = []
-    for spec in attribute_specs(kind):
-        value = attributes.get(spec.name)
-        if value is None:
-            continue
-        if spec.choices is not None:
-            value = dict(spec.choices.choices).get(value, value)
-        pairs.append((str(spec.label), str(value)))
-    return pairs
+    return [
+        (str(spec.label), str(attribute_text(spec, attributes[spec.name])))
+        for spec in attribute_specs(kind)
+        if attributes.get(spec.name) is not None
+    ]

@@ -173,8 +173,6 @@ class SiteForm(StyledFormMixin, forms.Form):
             if key != "version" and not key.startswith(ATTR_PREFIX)
         }
         if self.locked:
-            # Shown, not editable: the region as text, so no choice list has to contain it.
-            self.fields["region"] = forms.CharField(label=_("Township / street"))
             for name in SUPERVISION_FIELDS:
                 data.pop(name, None)
         return data

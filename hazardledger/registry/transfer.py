@@ -32,7 +32,13 @@ from hazardledger.transfer.spreadsheets import (
     read_sheet,
 )
 
-from .attributes import AttributeValueError, attribute_parse, attribute_specs, choice_lookup
+from .attributes import (
+    AttributeValueError,
+    attribute_parse,
+    attribute_specs,
+    attribute_text,
+    choice_lookup,
+)
 from .choices import ATTRIBUTES_BY_KIND, DEFAULT_SECTOR_BY_KIND, SiteKind, SiteStatus
 from .models import Site
 
@@ -205,13 +211,12 @@ class _ImportContext:
         self.scope_code = "" if is_unrestricted(actor) else actor.organisation.region_id
         allowed = None if is_unrestricted(actor) else user_sector_codes(actor)
         self.sectors: dict[str, Sector] = {}
+        self.all_sector_names: set[str] = set()
         for sector in Sector.objects.all():
+            names = (sector.code, sector.name_zh, sector.name_en.lower())
+            self.all_sector_names.update(names)
             if allowed is None or sector.code in allowed:
-                for name in (sector.code, sector.name_zh, sector.name_en.lower()):
-                    self.sectors[name] = sector
-        self.all_sector_names = {
-            name for s in Sector.objects.all() for name in (s.code, s.name_zh, s.name_en.lower())
-        }
+                self.sectors.update(dict.fromkeys(names, sector))
         codes = sorted({v.get("region", "") for _n, v in records if v.get("region")})
         self.regions: dict[str, str] = {}
         for chunk in _chunks(codes):
@@ -358,13 +363,11 @@ def site_export_rows(sites: Any) -> Iterator[list[Any]]:
             site.contact_phone,
             str(statuses.get(site.status, site.status)),
         ]
-        for spec_key in _ATTRIBUTE_HEADERS:
-            value = attributes.get(spec_key)
-            specs = {s.name: s for s in attribute_specs(site.kind)}
-            spec = specs.get(spec_key)
-            if spec is not None and spec.choices is not None and value is not None:
-                value = str(dict(spec.choices.choices).get(value, value))
-            row.append(value)
+        specs = {spec.name: spec for spec in attribute_specs(site.kind)}
+        for key in _ATTRIBUTE_HEADERS:
+            value = attributes.get(key)
+            spec = specs.get(key)
+            row.append(attribute_text(spec, value) if spec and value is not None else value)
         yield row
 
 

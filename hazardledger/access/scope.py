@@ -62,8 +62,8 @@ SCOPED_MODELS: dict[str, ScopeSpec] = {
     "inspections.recheckdecision": ScopeSpec(
         region="region", sector="sector", organisation="organisation"
     ),
-    # Draws are published to the supervising side of their region (a draw over several
-    # sectors has no sector and is seen by users of every sector); enterprises do not see them.
+    # Draws are published to the supervising side of their region; a draw over several sectors
+    # has no sector, so only users who cover all sectors see it. Enterprises do not see draws.
     "inspections.draw": ScopeSpec(region="region", sector="sector", organisation=None),
 }
 

@@ -248,11 +248,14 @@ def build_sites(
         lat = Decimal(str(round(centre[1] + rng.uniform(-0.05, 0.05), 6)))
         return lat, lng
 
+    fixed_townships = Region.objects.in_bulk(
+        {region for rows in FIXED_SITES.values() for _name, _kind, region, _street in rows}
+    )
     for login, rows in FIXED_SITES.items():
         organisation = orgs.fixed_enterprises.get(login)
         for name, kind, region, street in rows:
             lat, lng = point(region[:6])
-            township = Region.objects.get(code=region)
+            township = fixed_townships[region]
             batch.append(
                 Site(
                     name=name,

@@ -23,7 +23,7 @@ from .choices import ControlKind, ControlLevel, RiskPointKind
 from .constants import LEC_SCALE_SETS, inspection_interval_months
 from .grading import Result, lec_assess, matrix_assess
 from .models import ControlMeasure, RiskAssessment, RiskPoint, SiteInspectionSchedule
-from .services import site_risk_levels_refresh
+from .services import assessment_from_result, site_risk_levels_refresh
 
 # Share of the other enterprise sites that have a risk register in the demo.
 REGISTER_SHARE = 0.6
@@ -433,30 +433,6 @@ def _grade(rng: Any, template: Template) -> Result:
     return lec
 
 
-def _assessment(
-    point: RiskPoint, result: Result, *, at: Any, by: str, current: bool
-) -> RiskAssessment:
-    return RiskAssessment(
-        risk_point=point,
-        region_id=point.region_id,
-        sector_id=point.sector_id,
-        organisation_id=point.organisation_id,
-        method=result.method,
-        l=result.factors["l"],
-        e=result.factors.get("e"),
-        c=result.factors.get("c"),
-        s=result.factors.get("s"),
-        value=result.value,
-        grade=result.grade,
-        danger_class=result.danger_class,
-        threshold_set=result.threshold_set,
-        threshold_version=result.threshold_version,
-        is_current=current,
-        assessed_at=at,
-        assessed_by_name=by,
-    )
-
-
 def demo_populate(ctx: DemoContext) -> None:
     """Risk registers for the fixed enterprise A and ``REGISTER_SHARE`` of other enterprise
     sites (1–5 risk points each, assessed, with 2–4 controls), then the sites' levels, then
@@ -528,7 +504,11 @@ def _populate_chunk(ctx: DemoContext, rows: list[tuple[Any, ...]], totals: dict[
     controls: list[ControlMeasure] = []
     for point, (template, history, assessor) in zip(points, plans, strict=True):
         for result, at, current in history:
-            assessments.append(_assessment(point, result, at=at, by=assessor, current=current))
+            assessments.append(
+                assessment_from_result(
+                    point, result, at=at, assessed_by_name=assessor, is_current=current
+                )
+            )
         people = [person_name(rng) for _ in range(2)]
         for kind, level, text in template.controls[: rng.randint(2, 4)]:
             controls.append(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.apps import apps
@@ -133,7 +133,7 @@ def risk_point_assess(
     locked = RiskPoint.objects.select_for_update().get(pk=risk_point.pk)
     before = {"grade": locked.grade, "value": locked.risk_value}
     RiskAssessment.objects.filter(risk_point=locked, is_current=True).update(is_current=False)
-    assessment = _assessment_from_result(locked, result, actor=actor, at=now, note=note)
+    assessment = assessment_from_result(locked, result, actor=actor, at=now, note=note)
     assessment.save()
     ensure_in_scope(assessment, actor)
     RiskPoint.objects.filter(pk=locked.pk).update(
@@ -163,15 +163,25 @@ def risk_point_assess(
     return assessment
 
 
-def _assessment_from_result(
-    point: RiskPoint, result: Result, *, actor: Any, at: Any, note: str = ""
+def assessment_from_result(
+    point: RiskPoint,
+    result: Result,
+    *,
+    at: datetime,
+    actor: Any = None,
+    assessed_by_name: str | None = None,
+    note: str = "",
+    is_current: bool = True,
 ) -> RiskAssessment:
-    """An unsaved current assessment of ``point`` holding everything ``result`` says."""
-    return RiskAssessment(
+    """An unsaved assessment of ``point`` holding everything ``result`` says.
+
+    Pure (no query): ``risk_point_assess`` saves it, the demo bulk-creates many.
+    ``assessed_by_name`` defaults to the actor's display name ("" without an actor).
+    """
+    if assessed_by_name is None:
+        assessed_by_name = actor.display_name if actor is not None else ""
+    assessment = RiskAssessment(
         risk_point=point,
-        region_id=point.region_id,
-        sector_id=point.sector_id,
-        organisation_id=point.organisation_id,
         method=result.method,
         l=result.factors["l"],
         e=result.factors.get("e"),
@@ -183,11 +193,13 @@ def _assessment_from_result(
         threshold_set=result.threshold_set,
         threshold_version=result.threshold_version,
         note=note,
-        is_current=True,
+        is_current=is_current,
         assessed_at=at,
         assessed_by=actor,
-        assessed_by_name=actor.display_name if actor is not None else "",
+        assessed_by_name=assessed_by_name,
     )
+    assessment.copy_scope_from(point)
+    return assessment
 
 
 @transaction.atomic

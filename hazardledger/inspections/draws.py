@@ -39,7 +39,7 @@ from hazardledger.registry.models import Site
 
 from .choices import DrawStatus, InspectionKind, InspectionStatus
 from .constants import DRAW_MAX_SIZE, INSPECTORS_PER_SITE
-from .models import Draw, Inspection
+from .models import Checklist, Draw, Inspection
 from .selectors import checklists_for_site
 
 ALGORITHM = "random.Random(seed).sample v1"
@@ -206,10 +206,11 @@ def draw_perform(*, actor: Any, draw: Draw) -> Draw:
         if updated != 1:
             raise ValidationError(_("This draw has already been made."))
         sites = Site.objects.in_bulk(result["sites"])
+        current = list(Checklist.objects.filter(is_current=True))
         planned = []
         for site_id in result["sites"]:
             site = sites[site_id]
-            fitting = checklists_for_site(site=site)
+            fitting = checklists_for_site(site=site, current=current)
             inspection = Inspection(
                 site=site,
                 kind=InspectionKind.DOUBLE_RANDOM,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -29,10 +30,18 @@ def checklist_current_list() -> QuerySet[Checklist]:
     )
 
 
-def checklists_for_site(*, site: Site) -> list[Checklist]:
+def checklists_for_site(
+    *, site: Site, current: Sequence[Checklist] | None = None
+) -> list[Checklist]:
     """Current checklists that fit the site: those naming its sector (and kind) first, then
-    those for every sector (such as the pre-flood-season checklist)."""
-    fitting = [c for c in Checklist.objects.filter(is_current=True) if c.applies_to(site)]
+    those for every sector (such as the pre-flood-season checklist).
+
+    ``current`` is the list of current checklists when the caller already holds it (a draw
+    asks for many sites); otherwise they are read here.
+    """
+    if current is None:
+        current = list(Checklist.objects.filter(is_current=True))
+    fitting = [c for c in current if c.applies_to(site)]
     return sorted(fitting, key=lambda c: (not c.sectors, not c.site_kinds, c.code))
 
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hazardledger.accounts.choices import Role
@@ -140,3 +142,15 @@ def test_bad_draw_parameters_are_refused(checklists, users, pool, plants, change
 def test_an_enterprise_may_not_draw(users, pool, plants):
     with pytest.raises(PermissionDenied):
         _seal(users.officer_a, pool)
+
+
+def test_performing_reads_the_checklists_once_however_many_sites_are_drawn(
+    checklists, users, pool, plants
+):
+    counts = []
+    for size in (1, 6):
+        draw = _seal(users.inspector_a, pool, size=size)
+        with CaptureQueriesContext(connection) as queries:
+            draw_perform(actor=users.inspector_a, draw=draw)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -30,8 +29,6 @@ from .models import (
     RiskPointPhoto,
     SiteInspectionSchedule,
 )
-
-logger = logging.getLogger(__name__)
 
 RISK_POINT_FIELDS = ("name", "kind", "location", "hazard_types", "consequences", "emergency_phone")
 CONTROL_FIELDS = (
@@ -61,6 +58,24 @@ def _fields(obj: Any, names: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in names}
 
 
+def _set_fields(obj: Any, data: Mapping[str, Any], names: Iterable[str]) -> None:
+    """Copy onto ``obj`` those of ``names`` that ``data`` holds (a partial update)."""
+    for name in names:
+        if name in data:
+            setattr(obj, name, data[name])
+
+
+def _save_in_scope(
+    obj: Any, *, actor: Any, exclude: Iterable[str], update_fields: Iterable[str] | None = None
+) -> None:
+    """Validate (the scope columns and ``exclude`` aside), save, then check the row is still
+    visible to ``actor``. Raises ``ValidationError`` before the write, ``ScopeViolation`` after
+    it; callers run in a transaction so either leaves nothing behind."""
+    obj.full_clean(exclude=[*_SCOPE_FIELDS, *exclude])
+    obj.save(update_fields=update_fields)
+    ensure_in_scope(obj, actor)
+
+
 # --- Risk points --------------------------------------------------------------------------------
 
 
@@ -72,14 +87,11 @@ def risk_point_create(*, actor: Any, site: Site, data: Mapping[str, Any]) -> Ris
     ``ScopeViolation`` when the actor may not see the result; either way nothing is written.
     The new point is "not assessed", so the site's level does not change.
     """
-    point = RiskPoint(
-        site=site, created_by=actor, **{k: data[k] for k in RISK_POINT_FIELDS if k in data}
-    )
+    point = RiskPoint(site=site, created_by=actor)
+    _set_fields(point, data, RISK_POINT_FIELDS)
     point.copy_scope_from(site)
     point.hazard_types = _validate_hazard_types(point.hazard_types)
-    point.full_clean(exclude=[*_SCOPE_FIELDS, "site", "created_by"])
-    point.save()
-    ensure_in_scope(point, actor)
+    _save_in_scope(point, actor=actor, exclude=["site", "created_by"])
     record(
         actor=actor,
         action="risks.riskpoint.create",
@@ -97,13 +109,14 @@ def risk_point_update(*, actor: Any, risk_point: RiskPoint, data: Mapping[str, A
     Raises ``ValidationError`` (nothing saved) on bad data, ``ScopeViolation`` out of scope.
     """
     before = _fields(risk_point, RISK_POINT_FIELDS)
-    for key in RISK_POINT_FIELDS:
-        if key in data:
-            setattr(risk_point, key, data[key])
+    _set_fields(risk_point, data, RISK_POINT_FIELDS)
     risk_point.hazard_types = _validate_hazard_types(risk_point.hazard_types)
-    risk_point.full_clean(exclude=[*_SCOPE_FIELDS, "site", "created_by"])
-    risk_point.save(update_fields=[*RISK_POINT_FIELDS, "updated_at"])
-    ensure_in_scope(risk_point, actor)
+    _save_in_scope(
+        risk_point,
+        actor=actor,
+        exclude=["site", "created_by"],
+        update_fields=[*RISK_POINT_FIELDS, "updated_at"],
+    )
     record(
         actor=actor,
         action="risks.riskpoint.update",
@@ -208,12 +221,8 @@ def risk_point_photo_add(
 ) -> RiskPointPhoto:
     """Attach a photo (an uploaded image already validated by the form)."""
     photo = RiskPointPhoto(risk_point=risk_point, image=image, caption=caption, uploaded_by=actor)
-    photo.region_id = risk_point.region_id
-    photo.sector_id = risk_point.sector_id
-    photo.organisation_id = risk_point.organisation_id
-    photo.full_clean(exclude=[*_SCOPE_FIELDS, "risk_point", "uploaded_by", "image"])
-    photo.save()
-    ensure_in_scope(photo, actor)
+    photo.copy_scope_from(risk_point)
+    _save_in_scope(photo, actor=actor, exclude=["risk_point", "uploaded_by", "image"])
     record(
         actor=actor,
         action="risks.riskpoint.add_photo",
@@ -231,15 +240,10 @@ def control_measure_create(
     *, actor: Any, risk_point: RiskPoint, data: Mapping[str, Any]
 ) -> ControlMeasure:
     """Add a control to ``risk_point``. Raises ``ValidationError`` on bad data (nothing saved)."""
-    control = ControlMeasure(
-        risk_point=risk_point, **{k: data[k] for k in CONTROL_FIELDS if k in data}
-    )
-    control.region_id = risk_point.region_id
-    control.sector_id = risk_point.sector_id
-    control.organisation_id = risk_point.organisation_id
-    control.full_clean(exclude=[*_SCOPE_FIELDS, "risk_point"])
-    control.save()
-    ensure_in_scope(control, actor)
+    control = ControlMeasure(risk_point=risk_point)
+    _set_fields(control, data, CONTROL_FIELDS)
+    control.copy_scope_from(risk_point)
+    _save_in_scope(control, actor=actor, exclude=["risk_point"])
     record(
         actor=actor,
         action="risks.controlmeasure.create",
@@ -256,12 +260,13 @@ def control_measure_update(
 ) -> ControlMeasure:
     """Change a control. Raises ``ValidationError`` on bad data (nothing saved)."""
     before = _fields(control, CONTROL_FIELDS)
-    for key in CONTROL_FIELDS:
-        if key in data:
-            setattr(control, key, data[key])
-    control.full_clean(exclude=[*_SCOPE_FIELDS, "risk_point"])
-    control.save(update_fields=[*CONTROL_FIELDS, "updated_at"])
-    ensure_in_scope(control, actor)
+    _set_fields(control, data, CONTROL_FIELDS)
+    _save_in_scope(
+        control,
+        actor=actor,
+        exclude=["risk_point"],
+        update_fields=[*CONTROL_FIELDS, "updated_at"],
+    )
     record(
         actor=actor,
         action="risks.controlmeasure.update",

@@ -165,7 +165,6 @@ class HazardForm(StyledFormMixin, HazardFieldsMixin):
         label=_("I have checked: this is not one of the hazards above; record it."),
         required=False,
     )
-    shown_duplicates = forms.CharField(widget=forms.HiddenInput, required=False)
 
     field_order = ["site", "location", "description", "category", "grade", "grade_basis"]
 
@@ -173,7 +172,6 @@ class HazardForm(StyledFormMixin, HazardFieldsMixin):
         super().__init__(*args, **kwargs)
         sites = restrict(Site.objects.all(), user, "view").select_related("region")
         model_choice_field(self, "site").queryset = sites
-        self.fixed_site = site
         if site is not None:
             self.fields["site"].initial = site.pk
             self.fields["site"].widget = forms.HiddenInput()
@@ -183,10 +181,6 @@ class HazardForm(StyledFormMixin, HazardFieldsMixin):
                 "The site's number; or open the site's page and use “Record a hazard”."
             )
         self.fields["found_on"].initial = local_today()
-
-    def duplicate_ids(self) -> list[int]:
-        raw = self.cleaned_data.get("shown_duplicates") or ""
-        return [int(part) for part in raw.split(",") if part.strip().isdigit()]
 
 
 class QuickReportForm(StyledFormMixin, forms.Form):
@@ -235,9 +229,6 @@ class TriageForm(StyledFormMixin, HazardFieldsMixin):
         label=_("I have checked: this is not one of the hazards above; record it."),
         required=False,
     )
-    shown_duplicates = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    duplicate_ids = HazardForm.duplicate_ids
 
 
 class RejectReportForm(StyledFormMixin, forms.Form):

@@ -196,6 +196,18 @@ def _render_detail(view: HazardDetailView, hazard: Hazard, alert: str, status: i
     return render(view.request, view.template_name, view.get_context_data(), status=status)
 
 
+def _stop_for_duplicates(form: Any, duplicates: list[Any]) -> bool:
+    """True when likely duplicates were found and the user has not ticked past them yet; the
+    form then carries the error on ``not_duplicate`` (recording and triage alike)."""
+    if duplicates and not form.cleaned_data.get("not_duplicate"):
+        form.add_error(
+            "not_duplicate",
+            _("Similar hazards were recorded at this site recently. Check them first."),
+        )
+        return True
+    return False
+
+
 def _add_errors(form: Any, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -232,14 +244,8 @@ class HazardCreateView(ActionRequiredMixin, FormView):
             description=data["description"],
             location=data["location"],
         )
-        if duplicates and not data.get("not_duplicate"):
-            form.add_error(
-                "not_duplicate",
-                _("Similar hazards were recorded at this site recently. Check them first."),
-            )
-            return self.render_to_response(
-                self.get_context_data(form=form, duplicates=duplicates, shown=duplicates)
-            )
+        if _stop_for_duplicates(form, duplicates):
+            return self.render_to_response(self.get_context_data(form=form, duplicates=duplicates))
         try:
             hazard = hazard_record(
                 actor=self.request.user,
@@ -256,11 +262,6 @@ class HazardCreateView(ActionRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        if "shown" in context:
-            context["form"].data = context["form"].data.copy()
-            context["form"].data["shown_duplicates"] = ",".join(
-                str(d.hazard.pk) for d in context["shown"]
-            )
         context["site"] = self.site
         return context
 
@@ -440,11 +441,7 @@ def quick_report_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     duplicates = possible_duplicates(
         user=request.user, site_id=report.site_id, description=form.cleaned_data["description"]
     )
-    if duplicates and not form.cleaned_data.get("not_duplicate"):
-        form.add_error(
-            "not_duplicate",
-            _("Similar hazards were recorded at this site recently. Check them first."),
-        )
+    if _stop_for_duplicates(form, duplicates):
         return _render_report(request, report, triage_form=form, duplicates=duplicates)
     try:
         hazard = quick_report_accept(

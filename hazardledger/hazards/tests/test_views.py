@@ -434,6 +434,35 @@ def test_quick_report_then_triage_into_the_ledger(client, people, sites):
     assert report.status == "accepted" and report.hazard_id == hazard.pk
 
 
+def test_triage_shows_duplicates_before_recording(client, people, sites, general):
+    client.force_login(people.worker_a)
+    client.post(
+        reverse("hazards:report-add"),
+        {"site": sites.plant_a.pk, "description": general.description, "files": [png_upload()]},
+    )
+    report = QuickReport.objects.get()
+    client.force_login(people.officer_a)
+    url = reverse("hazards:report-accept", args=[report.pk])
+    data = {
+        "version": report.version,
+        "location": general.location,
+        "description": general.description,
+        "category": "equipment",
+        "grade": "general",
+        "source": "self_inspection",
+        "found_on": local_today().isoformat(),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert [d.hazard.pk for d in response.context["duplicates"]] == [general.pk]
+    assert "not_duplicate" in response.context["triage_form"].errors
+    assert Hazard.objects.count() == 1
+    response = client.post(url, {**data, "not_duplicate": "on"})
+    assert response.status_code == 302
+    new = Hazard.objects.exclude(pk=general.pk).get()
+    assert new.events.get().data["possible_duplicates"] == [general.pk]
+
+
 def test_rejected_report_shows_reason_to_the_reporter(client, people, sites):
     client.force_login(people.worker_a)
     client.post(

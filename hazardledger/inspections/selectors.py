@@ -65,10 +65,12 @@ def inspection_results(*, inspection: Inspection) -> list[ItemResult]:
     )
 
 
-def inspection_drafts(*, inspection: Inspection) -> list[HazardDraft]:
+def inspection_drafts_to_confirm(*, inspection: Inspection) -> list[HazardDraft]:
+    """The inspection's drafts still awaiting confirmation, in checklist order (caller checked
+    scope)."""
     return list(
-        inspection.drafts.select_related("result", "result__item", "hazard")
-        .prefetch_related("result__photos")
+        inspection.drafts.filter(status=DraftStatus.DRAFT)
+        .select_related("result__item")
         .order_by("result__item__position")
     )
 

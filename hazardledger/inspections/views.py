@@ -24,7 +24,7 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,7 +58,7 @@ from .selectors import (
     draw_inspections,
     draw_list,
     hazard_draft_queryset,
-    inspection_drafts,
+    inspection_drafts_to_confirm,
     inspection_hazards,
     inspection_list,
     inspection_results,
@@ -89,6 +89,14 @@ def _error_text(exc: InspectionError | ValidationError) -> str:
     if isinstance(exc, InspectionError):
         return str(exc.message)
     return str(getattr(exc, "message", None) or "; ".join(exc.messages))
+
+
+def _add_form_errors(form: Any, exc: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the form: by field where the form has the field,
+    else as a form-wide error."""
+    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
 
 
 def _inspection_for(request: HttpRequest, pk: int, action: str = "view") -> Inspection:
@@ -183,7 +191,6 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection_for(request, pk)
     user = request.user
     can_conduct = user_can(user, Inspection, "conduct") and inspection.kind in kinds_for(user)
-    drafts = inspection_drafts(inspection=inspection)
     return render(
         request,
         "inspections/inspection_detail.html",
@@ -191,17 +198,14 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "inspection": inspection,
             "results": inspection_results(inspection=inspection),
             "summary": inspection_summary(inspection=inspection),
-            "draft_forms": [
-                (draft, _draft_form(draft)) for draft in drafts if draft.status == DraftStatus.DRAFT
-            ],
-            "drafts": drafts,
+            "drafts_to_confirm": inspection_drafts_to_confirm(inspection=inspection),
             "hazards": inspection_hazards(inspection=inspection, user=user),
             "can_conduct": can_conduct,
             "can_confirm": can_conduct and user_can(user, HazardDraft, "confirm"),
             "recheck": recheck_candidates(inspection=inspection, user=user)
             if inspection.is_recheck and inspection.status == InspectionStatus.IN_PROGRESS
             else [],
-            "decisions": inspection.recheck_decisions.select_related("hazard"),
+            "decisions": inspection.recheck_decisions.all(),
             "inspectors": inspection.inspectors.all(),
         },
     )
@@ -318,9 +322,7 @@ def inspection_signature(request: HttpRequest, pk: int, which: str) -> FileRespo
 @require_GET
 @login_required
 def photo_file(request: HttpRequest, pk: int) -> FileResponse:
-    photo = ItemPhoto.objects.select_related("result").filter(pk=pk).first()
-    if photo is None:
-        raise Http404
+    photo = get_object_or_404(ItemPhoto.objects.select_related("result"), pk=pk)
     _inspection_for(request, photo.result.inspection_id)
     return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
 
@@ -383,9 +385,7 @@ class HazardDraftConfirmView(LoginRequiredMixin, FormView):
                 actor=self.request.user, draft=self.draft, data=form.cleaned_data
             )
         except ValidationError as exc:
-            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            _add_form_errors(form, exc)
             return self.form_invalid(form)
         except InspectionError as exc:
             messages.error(self.request, str(exc.message))
@@ -475,13 +475,16 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _checklist_for(request: HttpRequest, pk: int) -> Checklist:
+    """Checklists are reference data, not scoped: the role decides, then the pk."""
+    _require(request.user, Checklist, "view")
+    return get_object_or_404(Checklist, pk=pk)
+
+
 @require_GET
 @login_required
 def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request.user, Checklist, "view")
-    checklist = Checklist.objects.filter(pk=pk).first()
-    if checklist is None:
-        raise Http404
+    checklist = _checklist_for(request, pk)
     return render(
         request,
         "inspections/checklist_detail.html",
@@ -496,10 +499,7 @@ def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def checklist_download(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request.user, Checklist, "view")
-    checklist = Checklist.objects.filter(pk=pk).first()
-    if checklist is None:
-        raise Http404
+    checklist = _checklist_for(request, pk)
     response = HttpResponse(
         checklist_to_toml(checklist), content_type="application/toml; charset=utf-8"
     )
@@ -579,9 +579,7 @@ class DrawCreateView(ActionRequiredMixin, FormView):
                 seed=data["seed"],
             )
         except ValidationError as exc:
-            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            _add_form_errors(form, exc)
             return self.form_invalid(form)
         return HttpResponseRedirect(draw.get_absolute_url())
 
@@ -614,7 +612,7 @@ def draw_perform_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         draw = draw_perform(actor=request.user, draw=draw)
     except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+        messages.error(request, _error_text(exc))
     else:
         messages.success(
             request,

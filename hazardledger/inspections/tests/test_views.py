@@ -251,3 +251,17 @@ def test_the_rerun_page_shows_that_the_draw_matches(client, users, world):
     response = client.get(_url("draw-rerun", world))
     assert 'data-testid="rerun-result"' in response.content.decode()
     assert "alert-success" in response.content.decode()
+
+
+def test_the_detail_page_links_each_draft_to_confirm_until_it_is_decided(client, users, world):
+    client.force_login(users.inspector_a)
+    confirm = _url("draft-confirm", world)
+    assert confirm in client.get(_url("inspection-detail", world)).content.decode()
+    client.post(reverse("inspections:draft-dismiss", args=[world["draft"].pk]), {"reason": "误报"})
+    assert confirm not in client.get(_url("inspection-detail", world)).content.decode()
+
+
+def test_a_missing_checklist_is_a_404(client, users, world):
+    client.force_login(users.officer_a)
+    assert client.get(reverse("inspections:checklist-detail", args=[0])).status_code == 404
+    assert client.get(reverse("inspections:checklist-download", args=[0])).status_code == 404

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -456,3 +458,68 @@ def test_counts_page(client, users, world):
     response = client.get(reverse("risks:risk-counts"), {"region": "4401", "sector": ""})
     assert response.status_code == 200
     assert response.context["counts"]["totals"]["risk_points"] == 1
+
+
+# --- Queries: a page costs the same whatever the number of rows -------------------------------
+
+
+def _graded_sites(sites, names):
+    """More major sites beside plant A, every other one inspected long ago, each with a major
+    risk point; and a low point with a control at plant A per site."""
+    from hazardledger.registry.tests.factories import SiteFactory
+
+    site = sites.plant_a
+    made = []
+    for i in names:
+        other = SiteFactory(
+            name=f"场所{i}",
+            risk_level="major",
+            region_id=site.region_id,
+            sector_id=site.sector_id,
+            organisation=site.organisation,
+        )
+        if i % 2:
+            SiteInspectionSchedule.objects.create(
+                site=other,
+                region_id=other.region_id,
+                sector_id=other.sector_id,
+                organisation_id=other.organisation_id,
+                last_inspected_on=timezone.localdate() - timedelta(days=90),
+            )
+        RiskPointFactory(site=other, grade="major")
+        ControlMeasureFactory(risk_point=RiskPointFactory(site=site, grade="low"))
+        made.append(other)
+    return made
+
+
+@pytest.mark.parametrize(
+    ("name", "persona"),
+    [
+        ("inspection-due-list", "inspector_a"),
+        ("riskpoint-list", "officer_a"),
+        ("site-risk-list", "officer_a"),
+        ("riskpoint-export", "manager_a"),
+    ],
+)
+def test_list_pages_do_not_query_per_row(
+    client, users, world, sites, name, persona, django_assert_num_queries
+):
+    client.force_login(getattr(users, persona))
+    url = _url(name, world)
+    _graded_sites(sites, range(2))
+    response = client.get(url)  # warm up (session, caches)
+    assert response.status_code == 200
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _graded_sites(sites, range(2, 8))
+    with django_assert_num_queries(len(few)):
+        response = client.get(url)
+    assert response.status_code == 200
+    # The added rows are on the page, so the count above covers them.
+    if name == "riskpoint-export":
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert "场所7" in {row[0] for row in sheet.iter_rows(values_only=True)}
+    elif name == "site-risk-list":
+        assert len(response.context["points"]) == 1 + 8  # the world's point and 8 more
+    else:
+        assert "场所7" in response.content.decode()

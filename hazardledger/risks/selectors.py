@@ -195,8 +195,8 @@ def site_inspection_due_list(
     within ``RISK_INSPECTION_DUE_SOON_DAYS`` when ``include_due_soon``), never-inspected ones
     included. Worst level first, then the longest since inspection.
 
-    A queryset (one query per page) annotated with ``last_inspected_on``; turn rows into
-    ``InspectionDue`` with ``inspection_due`` for display. Sites not assessed have no frequency
+    A queryset (one query per page) with each site's schedule row joined; turn rows into
+    ``InspectionDue`` with ``site_inspection_status`` for display (no further query). Sites not assessed have no frequency
     and are not listed.
     """
     today = today or timezone.localdate()
@@ -244,7 +244,9 @@ def site_inspection_status(*, site: Site, today: date | None = None) -> Inspecti
 # --- Dashboard ----------------------------------------------------------------------------------
 
 
-def _scope_code(user: Any) -> str:
+def scope_region_code(user: Any) -> str:
+    """The region code the user's scope starts from: the province for unrestricted users,
+    else the organisation's region (a user with a role always has an organisation)."""
     return "44" if is_unrestricted(user) else user.organisation.region_id
 
 
@@ -259,7 +261,7 @@ def dashboard_risk_counts(
     n}, "sites": {grade: n}}]}``; grade "" is "not assessed" and every grade is listed, zero or
     not. A region outside the user's scope simply counts nothing. Five queries whatever the size.
     """
-    base = region_code or _scope_code(user)
+    base = region_code or scope_region_code(user)
     points = restrict(RiskPoint.objects.all(), user, "view")
     sites = restrict(Site.objects.all(), user, "view")
     points = points.filter(under_region("region", base))

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView
 from django_filters.views import FilterView
 
-from hazardledger.access.scope import get_object_for_user, is_unrestricted, user_can
+from hazardledger.access.scope import get_object_for_user, user_can
 from hazardledger.accounts.http import AuthenticatedHttpRequest
 from hazardledger.core.htmx import HtmxTemplateMixin
 from hazardledger.regions.selectors import region_filter_choices
@@ -50,15 +50,17 @@ from .models import ControlMeasure, RiskPoint, RiskPointPhoto, SiteInspectionSch
 from .selectors import (
     control_measure_get,
     dashboard_risk_counts,
-    inspection_due,
     risk_point_assessment_list,
     risk_point_controls_by_kind,
     risk_point_get,
     risk_point_list,
+    scope_region_code,
     site_inspection_due_list,
+    site_inspection_status,
     site_risk_point_list,
 )
 from .services import (
+    RISK_POINT_FIELDS,
     control_measure_create,
     control_measure_delete,
     control_measure_update,
@@ -152,8 +154,7 @@ class RiskPointUpdateView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
-        fields = ("name", "kind", "location", "hazard_types", "consequences", "emergency_phone")
-        return {key: getattr(self.point, key) for key in fields}
+        return {key: getattr(self.point, key) for key in RISK_POINT_FIELDS}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(site=self.point.site, point=self.point, **kwargs)
@@ -353,7 +354,7 @@ def inspection_due_list(request: HttpRequest) -> HttpResponse:
     overdue_only = request.GET.get("show") == "overdue"
     sites = site_inspection_due_list(user=request.user, include_due_soon=not overdue_only)
     page = Paginator(sites, 50).get_page(request.GET.get("page"))
-    rows = [inspection_due(site=site, last_inspected_on=_last_inspected(site)) for site in page]
+    rows = [site_inspection_status(site=site) for site in page]
     return render(
         request,
         "risks/inspection_due_list.html",
@@ -365,11 +366,6 @@ def inspection_due_list(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
-
-
-def _last_inspected(site: Site) -> Any:
-    schedule = getattr(site, "inspection_schedule", None)
-    return schedule.last_inspected_on if schedule is not None else None
 
 
 @require_POST
@@ -395,12 +391,9 @@ def site_inspection_record_view(request: HttpRequest, site_pk: int) -> HttpRespo
 def risk_counts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Counts of risk points and sites by grade under a region and in a sector."""
     _require(request.user, RiskPoint, "view")
-    scope_code = "44"
-    if not is_unrestricted(request.user):
-        organisation = request.user.organisation
-        assert organisation is not None  # a user with a role has one (User.clean)
-        scope_code = organisation.region_id
-    choices = region_filter_choices(scope_code=scope_code, selected=request.GET.get("region", ""))
+    choices = region_filter_choices(
+        scope_code=scope_region_code(request.user), selected=request.GET.get("region", "")
+    )
     form = RiskCountsForm(request.GET or None, region_choices=choices)
     region_code, sector_code = None, None
     if form.is_bound and form.is_valid():

@@ -35,13 +35,20 @@ from PIL import Image, UnidentifiedImageError
 
 from hazardledger.access.scope import ensure_in_scope, user_can
 from hazardledger.audit.services import record as audit_record
+from hazardledger.hazards.choices import EvidenceKind
+from hazardledger.hazards.evidence import ACCEPTED_TYPES
 
 from .choices import InspectionKind, InspectionStatus, ItemOutcome
 from .constants import NOTE_MAX_LENGTH, PHOTO_MAX_BYTES, PHOTOS_PER_ITEM, SIGNATURE_MAX_BYTES
 from .models import HazardDraft, Inspection, ItemPhoto, ItemResult
 from .services import inspection_record_visit, kinds_for
 
-IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+# The photo types evidence accepts (detected MIME type -> stored extension).
+IMAGE_TYPES = {
+    mime: extension
+    for mime, (kind, extension) in ACCEPTED_TYPES.items()
+    if kind == EvidenceKind.PHOTO
+}
 
 
 class SyncConflict(Exception):
@@ -315,16 +322,18 @@ def inspection_sync(*, actor: Any, inspection: Inspection, document: dict[str, A
             now = timezone.now()
             existing = {r.uuid: r for r in locked.results.all()}
             for row in parsed.results:
-                result = existing.get(row["uuid"]) or ItemResult(
-                    uuid=row["uuid"], inspection=locked
-                )
+                # A new result has no photos or draft yet: skip asking for them.
+                result = existing.get(row["uuid"])
+                is_new = result is None
+                if result is None:
+                    result = ItemResult(uuid=row["uuid"], inspection=locked)
                 result.item = row["item"]
                 result.outcome = row["outcome"]
                 result.note = row["note"]
                 result.recorded_at = now
                 result.copy_scope_from(locked.site)
                 result.save()
-                known = set(result.photos.values_list("sha256", flat=True))
+                known = set() if is_new else set(result.photos.values_list("sha256", flat=True))
                 for index, image in enumerate(row["photos"]):
                     if image.sha256 in known:
                         continue
@@ -339,9 +348,8 @@ def inspection_sync(*, actor: Any, inspection: Inspection, document: dict[str, A
                     _save_image(photo.file, image, f"{result.uuid}-{index}", stored)
                     photo.save()
                 item = row["item"]
-                if (
-                    row["outcome"] == "fail"
-                    and not HazardDraft.objects.filter(result=result).exists()
+                if row["outcome"] == ItemOutcome.FAIL and (
+                    is_new or not HazardDraft.objects.filter(result=result).exists()
                 ):
                     draft = HazardDraft(
                         result=result,

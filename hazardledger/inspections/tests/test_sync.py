@@ -8,10 +8,12 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hazardledger.audit.models import AuditEvent
-from hazardledger.inspections.choices import DraftStatus, InspectionStatus
+from hazardledger.inspections.choices import InspectionStatus
 from hazardledger.inspections.models import HazardDraft, Inspection, ItemPhoto, ItemResult
 from hazardledger.inspections.services import inspection_plan
 from hazardledger.inspections.sync import SyncConflict, inspection_sync
@@ -172,16 +174,22 @@ def test_a_garbled_body_is_a_400(client, inspection, users):
     assert response.status_code == 400
 
 
-def test_a_large_photo_is_refused(inspection, users, settings):
+def test_a_large_photo_is_refused(inspection, users, monkeypatch):
     document = sync_document(inspection)
     document["results"][0]["photos"] = [png_data_url(size=(3000, 3000))]
-    from hazardledger.inspections import sync
+    monkeypatch.setattr("hazardledger.inspections.sync.PHOTO_MAX_BYTES", 1000)
+    before = _counts()
+    with pytest.raises(ValidationError) as exc:
+        inspection_sync(actor=users.inspector_a, inspection=inspection, document=document)
+    assert any("larger than 0 KB" in m for m in exc.value.messages), exc.value.messages
+    assert _counts() == before
 
-    original = sync.PHOTO_MAX_BYTES
-    sync.PHOTO_MAX_BYTES = 1000
-    try:
-        with pytest.raises(ValidationError):
-            inspection_sync(actor=users.inspector_a, inspection=inspection, document=document)
-    finally:
-        sync.PHOTO_MAX_BYTES = original
-    assert HazardDraft.objects.filter(status=DraftStatus.DRAFT).count() == 0
+
+def test_a_submission_does_not_query_per_result(inspection, users):
+    items = inspection.checklist.items.count()
+    document = sync_document(inspection, fail=FAIL)
+    with CaptureQueriesContext(connection) as queries:
+        inspection_sync(actor=users.inspector_a, inspection=inspection, document=document)
+    # One INSERT per result, photo and draft; nothing read back per result.
+    selects = [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(selects) < items, len(selects)

@@ -39,9 +39,9 @@ def site_has_open_major_hazard(*, site_id: int) -> bool:
 
 
 def hazard_events(*, hazard: Hazard) -> QuerySet[HazardEvent]:
-    """The hazard's history in order, with the evidence each event attached (caller checked
-    the hazard's scope)."""
-    return hazard.events.order_by("seq").prefetch_related("evidence")
+    """The hazard's history in order (caller checked the hazard's scope). The files an event
+    attached are named in its ``data``; the evidence rows are listed by the page separately."""
+    return hazard.events.order_by("seq")
 
 
 def bounded_count(qs: QuerySet[Any], cap: int = LEDGER_COUNT_CAP) -> tuple[int, bool]:

@@ -60,7 +60,6 @@ from .workflow import (
     allowed_actions,
     hazard_transition,
     is_responsible_party,
-    pending_extension,
     transition_check,
 )
 
@@ -131,7 +130,6 @@ class HazardDetailView(ScopedObjectMixin, DetailView):
             evidence=list(hazard.evidence.order_by("uploaded_at", "id")),
             plan=hazard.plans.order_by("-created_at", "-id").first(),
             extensions=list(hazard.extensions.all()),
-            pending_extension=pending_extension(hazard),
             days_overdue=days_overdue(status=hazard.status, deadline=hazard.deadline),
             action_forms=[
                 (

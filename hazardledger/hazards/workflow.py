@@ -168,15 +168,27 @@ def pending_extension(hazard: Hazard) -> ExtensionRequest | None:
     return hazard.extensions.filter(status=ExtensionStatus.PENDING).first()
 
 
+# The moves whose precondition is about the pending extension request.
+EXTENSION_ACTIONS = frozenset({A.REQUEST_EXTENSION, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION})
+# ``transition_check``'s default: look the pending extension request up when it matters.
+_LOOK_UP: Any = object()
+
+
 def transition_check(
-    *, hazard: Hazard, action: str, actor: Any, check_scope: bool = True
+    *,
+    hazard: Hazard,
+    action: str,
+    actor: Any,
+    check_scope: bool = True,
+    pending: ExtensionRequest | None = _LOOK_UP,
 ) -> Transition:
     """Return the table row for ``action`` on ``hazard`` if ``actor`` may take it now.
 
     Raises ``InvalidTransition`` when the move is not in the table (for this status and grade)
     or its precondition fails, and ``TransitionNotAllowed`` when the actor's role, side or
     scope does not allow it. ``check_scope=False`` skips the scope query for callers that
-    fetched the hazard through scope already.
+    fetched the hazard through scope already; ``pending`` (the hazard's pending extension
+    request, or None) spares the query for callers that checked several moves.
     """
     transition = TRANSITIONS.get((hazard.status, action))
     if transition is None:
@@ -200,13 +212,14 @@ def transition_check(
         raise TransitionNotAllowed
     if check_scope and not _in_scope(actor, hazard):
         raise TransitionNotAllowed
+    if action in EXTENSION_ACTIONS and pending is _LOOK_UP:
+        pending = pending_extension(hazard)
     if action == A.REQUEST_EXTENSION:
         if hazard.deadline is None:
             raise InvalidTransition(_("The hazard has no deadline to extend."))
-        if pending_extension(hazard) is not None:
+        if pending is not None:
             raise InvalidTransition(_("An extension request is already waiting for a decision."))
     if action in (A.APPROVE_EXTENSION, A.REFUSE_EXTENSION):
-        pending = pending_extension(hazard)
         if pending is None:
             raise InvalidTransition(_("There is no extension request waiting for a decision."))
         if pending.requested_by_id == actor.pk:
@@ -215,13 +228,19 @@ def transition_check(
 
 
 def allowed_actions(*, hazard: Hazard, actor: Any) -> list[str]:
-    """The actions ``actor`` may take on ``hazard`` now (the hazard is known to be in scope)."""
+    """The actions ``actor`` may take on ``hazard`` now (the hazard is known to be in scope).
+
+    The pending extension request is looked up once, and only when an extension move is
+    possible from the hazard's status.
+    """
+    candidates = [action for source, action in TRANSITIONS if source == hazard.status]
+    pending = pending_extension(hazard) if EXTENSION_ACTIONS.intersection(candidates) else None
     allowed = []
-    for (source, action), _transition in TRANSITIONS.items():
-        if source != hazard.status:
-            continue
+    for action in candidates:
         try:
-            transition_check(hazard=hazard, action=action, actor=actor, check_scope=False)
+            transition_check(
+                hazard=hazard, action=action, actor=actor, check_scope=False, pending=pending
+            )
         except (InvalidTransition, PermissionDenied):
             continue
         allowed.append(action)

@@ -202,6 +202,24 @@ def test_detail_offers_only_allowed_actions(client, people, major_submitted):
     assert [a for a, _v, _f in response.context["action_forms"]] == ["accept", "reject"]
 
 
+def test_detail_query_count(client, people, sites, django_assert_max_num_queries):
+    """The page reads the pending extension request once for all the moves it offers."""
+    hazard = hazard_in_state(
+        status=HazardStatus.RECTIFYING,
+        grade=HazardGrade.GENERAL,
+        site=sites.plant_a,
+        responsible=people.officer_a,
+        regulator=people.inspector_a,
+        pending_extension=True,
+    )
+    client.force_login(people.principal_a)
+    url = reverse("hazards:hazard-detail", args=[hazard.pk])
+    with django_assert_max_num_queries(9):
+        response = client.get(url)
+    offered = [a for a, _v, _f in response.context["action_forms"]]
+    assert offered == ["submit", "approve_extension", "refuse_extension"]
+
+
 @pytest.mark.parametrize(
     ("persona", "status"),
     [("officer_a", 200), ("inspector_a", 200), ("grid", 200), ("auditor", 403), ("worker_a", 403)],

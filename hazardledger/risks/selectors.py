@@ -27,11 +27,15 @@ from .models import ControlMeasure, RiskAssessment, RiskPoint, SiteInspectionSch
 # Grades worst first, then "not assessed" (""), as every table shows them.
 GRADE_ORDER: list[str] = [RiskGrade.MAJOR, RiskGrade.LARGE, RiskGrade.GENERAL, RiskGrade.LOW, ""]
 
-_grade_rank = Case(
-    *[When(grade=grade, then=Value(rank)) for grade, rank in GRADE_RANK.items()],
-    default=Value(0),
-    output_field=IntegerField(),
-)
+
+def grade_rank(field: str) -> Case:
+    """An expression ranking the grade in ``field`` by ``GRADE_RANK`` (0 when not assessed), to
+    order worst first in the database."""
+    return Case(
+        *[When(**{field: grade}, then=Value(rank)) for grade, rank in GRADE_RANK.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def risk_point_list(*, user: Any, action: str = "view") -> QuerySet[RiskPoint]:
@@ -39,7 +43,7 @@ def risk_point_list(*, user: Any, action: str = "view") -> QuerySet[RiskPoint]:
     qs = RiskPoint.objects.select_related("site", "sector", "region")
     return (
         restrict(qs, user, action)
-        .annotate(grade_rank=_grade_rank)
+        .annotate(grade_rank=grade_rank("grade"))
         .order_by("-grade_rank", "site__name", "name", "id")
     )
 
@@ -107,13 +111,7 @@ def site_check_item_list(*, site: Site) -> list[CheckItem]:
     controls = (
         ControlMeasure.objects.filter(risk_point__site_id=site.pk)
         .select_related("risk_point")
-        .annotate(
-            rank=Case(
-                *[When(risk_point__grade=g, then=Value(r)) for g, r in GRADE_RANK.items()],
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
+        .annotate(rank=grade_rank("risk_point__grade"))
         .order_by("-rank", "risk_point__name", "risk_point_id", "kind", "id")
     )
     return [
@@ -196,8 +194,8 @@ def site_inspection_due_list(
     included. Worst level first, then the longest since inspection.
 
     A queryset (one query per page) with each site's schedule row joined; turn rows into
-    ``InspectionDue`` with ``site_inspection_status`` for display (no further query). Sites not assessed have no frequency
-    and are not listed.
+    ``InspectionDue`` with ``site_inspection_status`` for display (no further query). Sites not
+    assessed have no frequency and are not listed.
     """
     today = today or timezone.localdate()
     # The latest due date to list: overdue means due before today.
@@ -212,17 +210,12 @@ def site_inspection_due_list(
             | Q(inspection_schedule__last_inspected_on__isnull=True)
             | Q(inspection_schedule__last_inspected_on__lte=_latest_last_inspection(limit, months))
         )
-    rank = Case(
-        *[When(risk_level=g, then=Value(r)) for g, r in GRADE_RANK.items()],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
     qs = Site.objects.select_related("sector", "region", "organisation", "inspection_schedule")
     return (
         restrict(qs, user, "view")
         .exclude(status=SiteStatus.CLOSED)
         .filter(due)
-        .annotate(rank=rank)
+        .annotate(rank=grade_rank("risk_level"))
         .order_by(
             "-rank",
             F("inspection_schedule__last_inspected_on").asc(nulls_first=True),

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from hazardledger.audit.services import record as audit_record
@@ -193,9 +192,7 @@ def checklist_load(*, text: str, actor: Any = None) -> tuple[Checklist, bool]:
         current = next((c for c in versions if c.is_current), None)
         if current is not None and current.source_sha256 == spec.sha256:
             return current, False
-        number = (
-            Checklist.objects.filter(code=data["code"]).aggregate(n=Max("version"))["n"] or 0
-        ) + 1
+        number = versions[0].version + 1 if versions else 1
         Checklist.objects.filter(code=data["code"], is_current=True).update(is_current=False)
         checklist = Checklist.objects.create(
             code=data["code"],

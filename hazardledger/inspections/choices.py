@@ -17,7 +17,7 @@ class InspectionKind(models.TextChoices):
 
 # Kinds an enterprise may run on its own sites; every other kind is the regulator's.
 ENTERPRISE_KINDS = (InspectionKind.SELF,)
-REGULATORY_KINDS = tuple(k for k in InspectionKind if k != InspectionKind.SELF)
+REGULATORY_KINDS = tuple(k for k in InspectionKind if k not in ENTERPRISE_KINDS)
 
 
 class InspectionStatus(models.TextChoices):

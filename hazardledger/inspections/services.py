@@ -34,6 +34,7 @@ from hazardledger.registry.models import Site
 
 from .choices import (
     ENTERPRISE_KINDS,
+    REGULATORY_KINDS,
     DraftStatus,
     InspectionKind,
     InspectionStatus,
@@ -56,8 +57,8 @@ def kinds_for(user: Any) -> list[str]:
     inspects as a regulator (a township's grid worker included)."""
     org = getattr(user, "organisation", None)
     if org is not None and org.kind == OrganisationKind.ENTERPRISE:
-        return list(ENTERPRISE_KINDS)
-    return [k for k in InspectionKind.values if k not in ENTERPRISE_KINDS]
+        return [k.value for k in ENTERPRISE_KINDS]
+    return [k.value for k in REGULATORY_KINDS]
 
 
 def _check_can_conduct(*, actor: Any, site: Site, kind: str) -> None:

@@ -17,6 +17,7 @@ from hazardledger.risks.selectors import (
     dashboard_risk_counts,
     inspection_due,
     site_inspection_due_list,
+    site_inspection_status,
 )
 
 from .factories import RiskPointFactory
@@ -126,12 +127,13 @@ def test_frequency_is_configurable(users):
 
 
 def test_due_list_query_count(users, django_assert_max_num_queries):
-    for n in range(5):
-        _site(f"场所{n}", RiskGrade.MAJOR, None)
+    for n in range(6):  # every other one inspected (overdue), the rest never
+        _site(f"场所{n}", RiskGrade.MAJOR, date(2025, 12, 1) if n % 2 else None)
     with django_assert_max_num_queries(3):
         rows = list(site_inspection_due_list(user=users.inspector_a, today=TODAY))
         assert [r.region.name for r in rows]
-    assert len(rows) == 5
+        statuses = [site_inspection_status(site=r, today=TODAY).status for r in rows]
+    assert sorted(statuses) == ["never"] * 3 + ["overdue"] * 3
 
 
 def test_dashboard_counts_by_grade_and_region(users, sites, django_assert_max_num_queries):

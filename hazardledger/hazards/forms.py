@@ -23,6 +23,7 @@ from .choices import (
 from .constants import EVIDENCE_MAX_FILES
 from .deadlines import local_today
 from .evidence import ACCEPT_ATTRIBUTE, check_upload
+from .workflow import TRANSITIONS
 
 # A select of sites is offered up to this many; beyond it the site is chosen from its page.
 SITE_SELECT_MAX = 500
@@ -244,11 +245,15 @@ class RejectReportForm(StyledFormMixin, forms.Form):
 
 
 class ActionForm(StyledFormMixin, forms.Form):
-    """Base of the action forms: the version the page showed, and an optional comment."""
+    """Base of the action forms: the version the page showed, and a comment.
+
+    Whether the comment (and, where there is one, the evidence) is required comes from the
+    workflow's table (``Transition.reason_required``/``files_required``), so the form and the
+    service cannot disagree.
+    """
 
     action = ""
     comment_label: Any = _("Comment")
-    comment_required = False
     version = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(
         label=_("Comment"),
@@ -262,8 +267,11 @@ class ActionForm(StyledFormMixin, forms.Form):
         kwargs.setdefault("initial", {"version": hazard.version})
         super().__init__(*args, **kwargs)
         self.hazard = hazard
+        transition = TRANSITIONS.get((hazard.status, self.action))
         self.fields["comment"].label = self.comment_label
-        self.fields["comment"].required = self.comment_required
+        self.fields["comment"].required = bool(transition and transition.reason_required)
+        if "files" in self.fields:
+            self.fields["files"].required = bool(transition and transition.files_required)
 
     def service_kwargs(self) -> dict[str, Any]:
         return {"comment": self.cleaned_data.get("comment", ""), "data": self.data_for_service()}
@@ -333,7 +341,6 @@ class PlanForm(ActionForm):
 
 class EvidenceActionForm(ActionForm):
     comment_label = _("What was done")
-    comment_required = True
     # The metaclass moves declared fields into base_fields, so this does not clash with
     # BaseForm.files at run time; django-stubs sees a class attribute of another type.
     files = EvidenceField(label=_("Evidence: photos or documents"))  # type: ignore[assignment]
@@ -364,13 +371,11 @@ class AcceptForm(ActionForm):
 class RejectForm(ActionForm):
     action = HazardAction.REJECT
     comment_label = _("Reason for rejection")
-    comment_required = True
 
 
 class RequestExtensionForm(ActionForm):
     action = HazardAction.REQUEST_EXTENSION
     comment_label = _("Reason")
-    comment_required = True
     requested_deadline = forms.DateField(label=_("New deadline"), widget=DateInput)
 
     def clean_requested_deadline(self) -> Any:
@@ -390,13 +395,11 @@ class ApproveExtensionForm(ActionForm):
 class RefuseExtensionForm(ActionForm):
     action = HazardAction.REFUSE_EXTENSION
     comment_label = _("Reason for refusal")
-    comment_required = True
 
 
 class VoidForm(ActionForm):
     action = HazardAction.VOID
     comment_label = _("Explanation")
-    comment_required = True
     void_reason = forms.ChoiceField(label=_("Why void it"), choices=VoidReason.choices)
     duplicate_of = forms.IntegerField(
         label=_("Duplicate of hazard number"), required=False, min_value=1
@@ -418,7 +421,6 @@ class VoidForm(ActionForm):
 class ReopenForm(ActionForm):
     action = HazardAction.REOPEN
     comment_label = _("Why it is not fixed")
-    comment_required = True
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {

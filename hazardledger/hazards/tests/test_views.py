@@ -15,7 +15,9 @@ from hazardledger.accounts.choices import Role
 from hazardledger.accounts.tests.factories import UserFactory
 from hazardledger.hazards.choices import HazardAction, HazardGrade, HazardStatus
 from hazardledger.hazards.deadlines import local_today
+from hazardledger.hazards.forms import ACTION_FORMS
 from hazardledger.hazards.models import Hazard, QuickReport
+from hazardledger.hazards.workflow import TABLE
 
 from .factories import act, hazard_in_state, png_upload, record
 
@@ -191,6 +193,15 @@ def test_bad_input_rerenders_the_form_and_changes_nothing(client, people, genera
     form = response.context["action_forms"][0][2]
     assert set(form.errors) == {"responsible_person", "funds"}
     assert Hazard.objects.get(pk=general.pk).version == general.version
+
+
+@pytest.mark.parametrize("transition", TABLE, ids=lambda t: f"{t.source}-{t.action}")
+def test_action_forms_require_what_the_workflow_requires(transition):
+    hazard = Hazard(status=transition.source, grade=HazardGrade.GENERAL, version=1)
+    form = ACTION_FORMS[transition.action](hazard=hazard)
+    assert form.fields["comment"].required is transition.reason_required
+    if transition.files_required:
+        assert form.fields["files"].required
 
 
 def test_detail_offers_only_allowed_actions(client, people, major_submitted):

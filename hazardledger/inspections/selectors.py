@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from hazardledger.access.scope import restrict
 from hazardledger.hazards.choices import OPEN_STATUSES
@@ -56,10 +56,10 @@ def inspection_list(*, user: Any, action: str = "view") -> QuerySet[Inspection]:
 
 
 def inspection_results(*, inspection: Inspection) -> list[ItemResult]:
-    """The inspection's results in checklist order, with photos and drafts (caller checked
-    scope)."""
+    """The inspection's results in checklist order, with their items and photos (caller
+    checked scope)."""
     return list(
-        inspection.results.select_related("item", "draft", "draft__hazard")
+        inspection.results.select_related("item")
         .prefetch_related("photos")
         .order_by("item__position")
     )
@@ -116,8 +116,4 @@ def draw_list(*, user: Any) -> QuerySet[Draw]:
 
 
 def draw_inspections(*, draw: Draw) -> QuerySet[Inspection]:
-    return (
-        draw.inspections.select_related("site")
-        .prefetch_related(Prefetch("inspectors"))
-        .order_by("id")
-    )
+    return draw.inspections.select_related("site").prefetch_related("inspectors").order_by("id")

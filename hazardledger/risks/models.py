@@ -183,10 +183,6 @@ class RiskAssessment(TenantRow):
     def __str__(self) -> str:
         return f"{self.risk_point_id}: {self.get_method_display()} {self.value} {self.grade}"
 
-    @property
-    def colour(self) -> str:
-        return RISK_COLOURS.get(self.grade, "")
-
 
 class ControlMeasure(TenantRow, TimeStampedModel):
     """A control of a risk point: what is done, which level owns it, who answers for it.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .choices import EvidenceKind
-from .constants import THUMBNAIL_SIZE, evidence_max_bytes
+from .constants import EVIDENCE_MAX_FILES, THUMBNAIL_SIZE, evidence_max_bytes
 
 # Detected MIME type -> (kind, stored extension).
 ACCEPTED_TYPES = {
@@ -134,6 +135,28 @@ def check_upload(upload: Any) -> CheckedFile:
                 _("“%(name)s” looks like a photo but cannot be opened.") % {"name": name},
                 code="bad_image",
             ) from exc
+    return checked
+
+
+def check_uploads(uploads: Sequence[Any]) -> list[CheckedFile]:
+    """Check every upload of one submission (``check_upload``; already checked files pass).
+
+    Raises ``ValidationError`` with one message per refused file (all of them, not only the
+    first), or when there are more than ``EVIDENCE_MAX_FILES``.
+    """
+    if len(uploads) > EVIDENCE_MAX_FILES:
+        raise ValidationError(_("At most %(n)d files at a time.") % {"n": EVIDENCE_MAX_FILES})
+    checked, errors = [], []
+    for upload in uploads:
+        if isinstance(upload, CheckedFile):
+            checked.append(upload)
+            continue
+        try:
+            checked.append(check_upload(upload))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
     return checked
 
 

@@ -22,7 +22,7 @@ from .choices import (
 )
 from .constants import EVIDENCE_MAX_FILES
 from .deadlines import local_today
-from .evidence import ACCEPT_ATTRIBUTE, check_upload
+from .evidence import ACCEPT_ATTRIBUTE, check_uploads
 from .workflow import TRANSITIONS
 
 # A select of sites is offered up to this many; beyond it the site is chosen from its page.
@@ -34,7 +34,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class EvidenceField(forms.FileField):
-    """Several photos or PDFs; each is checked by content (``evidence.check_upload``)."""
+    """Several photos or PDFs; each is checked by content (``evidence.check_uploads``)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -53,19 +53,7 @@ class EvidenceField(forms.FileField):
             if self.required:
                 raise forms.ValidationError(self.error_messages["required"], code="required")
             return []
-        if len(uploads) > EVIDENCE_MAX_FILES:
-            raise forms.ValidationError(
-                _("At most %(n)d files at a time.") % {"n": EVIDENCE_MAX_FILES}
-            )
-        checked, errors = [], []
-        for upload in uploads:
-            try:
-                checked.append(check_upload(upload))
-            except forms.ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise forms.ValidationError(errors)
-        return checked
+        return check_uploads(uploads)
 
 
 class DateInput(forms.DateInput):

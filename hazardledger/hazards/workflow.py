@@ -44,9 +44,8 @@ from .choices import (
     HazardStatus,
     VoidReason,
 )
-from .constants import EVIDENCE_MAX_FILES
 from .deadlines import local_today
-from .evidence import CheckedFile, check_upload, evidence_build, evidence_discard
+from .evidence import CheckedFile, check_uploads, evidence_build, evidence_discard
 from .history import chain_event
 from .models import Evidence, ExtensionRequest, Hazard, HazardEvent, RectificationPlan
 
@@ -476,23 +475,11 @@ EVIDENCE_STAGES: dict[str, str] = {A.FIX: EvidenceStage.FIX, A.SUBMIT: EvidenceS
 
 
 def check_files(files: Sequence[Any]) -> list[CheckedFile]:
-    """Check every upload (type from content, size); raises ``ValidationError`` on ``files``."""
-    if len(files) > EVIDENCE_MAX_FILES:
-        raise ValidationError(
-            {"files": [_("At most %(n)d files at a time.") % {"n": EVIDENCE_MAX_FILES}]}
-        )
-    checked, errors = [], []
-    for upload in files:
-        if isinstance(upload, CheckedFile):
-            checked.append(upload)
-            continue
-        try:
-            checked.append(check_upload(upload))
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-    if errors:
-        raise ValidationError({"files": errors})
-    return checked
+    """``evidence.check_uploads`` for a service: its ``ValidationError`` is on ``files``."""
+    try:
+        return check_uploads(files)
+    except ValidationError as exc:
+        raise ValidationError({"files": exc.messages}) from exc
 
 
 # --- applying a move --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from hazardledger.hazards.choices import HazardAction, HazardGrade, HazardStatus
-from hazardledger.hazards.evidence import check_upload
+from hazardledger.hazards.evidence import check_upload, check_uploads
 from hazardledger.hazards.models import Evidence, Hazard
 
 from .factories import act, hazard_in_state, pdf_upload, png_upload
@@ -69,6 +69,16 @@ def test_pdf_and_webp_are_accepted():
     Image.new("RGB", (10, 10)).save(out, format="WEBP")
     checked = check_upload(SimpleUploadedFile("a.bin", out.getvalue()))
     assert (checked.kind, checked.extension) == ("photo", "webp")
+
+
+def test_every_refused_file_is_named_and_the_count_is_limited():
+    uploads = [png_upload(), SimpleUploadedFile("a.jpg", EXE), SimpleUploadedFile("b.jpg", EXE)]
+    with pytest.raises(ValidationError) as info:
+        check_uploads(uploads)
+    assert [m[:7] for m in info.value.messages] == ["“a.jpg”", "“b.jpg”"]
+    with pytest.raises(ValidationError) as info:
+        check_uploads([png_upload() for _ in range(11)])
+    assert info.value.messages == ["At most 10 files at a time."]
 
 
 def test_exif_time_and_gps_are_read():

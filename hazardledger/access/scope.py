@@ -22,6 +22,9 @@ from .policy import role_can
 
 M = TypeVar("M", bound=models.Model)
 
+# The division the whole deployment covers (Guangdong).
+PROVINCE_CODE = "44"
+
 
 @dataclass(frozen=True)
 class ScopeSpec:
@@ -79,6 +82,15 @@ def model_key(model: type[models.Model]) -> str:
 def is_unrestricted(user: Any) -> bool:
     """Superusers and administrators see every row."""
     return bool(user.is_superuser or getattr(user, "role", "") == Role.ADMINISTRATOR)
+
+
+def scope_region_code(user: Any) -> str:
+    """The division code the user's scope starts from: the province for unrestricted users,
+    else their organisation's region (an enterprise's own region, where its scope is its sites).
+    """
+    if is_unrestricted(user):
+        return PROVINCE_CODE
+    return str(user.organisation.region_id)
 
 
 def user_sector_codes(user: Any) -> set[str] | None:

@@ -43,7 +43,8 @@ class TenantRow(models.Model):
         abstract = True
 
     def copy_scope_from(self, site: models.Model) -> None:
-        """Set the scope columns from ``site`` (a ``registry.Site``)."""
+        """Set the scope columns from ``site`` (a ``registry.Site``, or any row that carries
+        the same three columns, such as the risk point an assessment belongs to)."""
         self.region_id = site.region_id  # type: ignore[attr-defined]
         self.sector_id = site.sector_id  # type: ignore[attr-defined]
         self.organisation_id = site.organisation_id  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hazardledger.access.scope import is_unrestricted, user_sector_codes
+from hazardledger.access.scope import is_unrestricted, scope_region_code, user_sector_codes
 from hazardledger.core.forms import StyledFormMixin, choice_field
 from hazardledger.hazards.choices import HazardCategory, HazardGrade, InterimMeasure
 from hazardledger.regions.models import Sector
@@ -128,7 +128,7 @@ class DrawForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        scope = "44" if is_unrestricted(user) else user.organisation.region_id
+        scope = scope_region_code(user)
         choice_field(self, "regions").choices = region_filter_choices(scope_code=scope)
         codes = None if is_unrestricted(user) else user_sector_codes(user)
         sectors = Sector.objects.all()

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hazardledger.access.scope import is_unrestricted, user_sector_codes
+from hazardledger.access.scope import is_unrestricted, scope_region_code, user_sector_codes
 from hazardledger.accounts.choices import OrganisationKind
 from hazardledger.accounts.models import Organisation
 from hazardledger.core.forms import (
@@ -87,7 +87,7 @@ class SiteForm(StyledFormMixin, forms.Form):
         self.user = user
         self.locked = kwargs.pop("locked", False)
         super().__init__(*args, **kwargs)
-        scope_code = "44" if is_unrestricted(user) else user.organisation.region_id
+        scope_code = scope_region_code(user)
         groups = township_choices(scope_code=scope_code)
         choice_field(self, "region").choices = [("", "---------"), *groups]
         sectors = None if is_unrestricted(user) else user_sector_codes(user)

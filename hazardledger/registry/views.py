@@ -20,6 +20,7 @@ from hazardledger.access.scope import (
     ScopeViolation,
     get_object_for_user,
     is_unrestricted,
+    scope_region_code,
     user_can,
 )
 from hazardledger.access.views import ActionRequiredMixin, ScopedObjectMixin, ScopedQuerysetMixin
@@ -39,10 +40,6 @@ from .services import ConcurrentEditError, site_create, site_update
 from .transfer import COLUMNS, EXPORT_TITLE, export_headers, site_export_rows, site_import
 
 
-def _scope_code(user: Any) -> str:
-    return "44" if is_unrestricted(user) else user.organisation.region_id
-
-
 class SiteListView(ScopedQuerysetMixin, HtmxTemplateMixin, FilterView):
     """Sites in scope with filters, sorting, totals and pagination."""
 
@@ -57,7 +54,7 @@ class SiteListView(ScopedQuerysetMixin, HtmxTemplateMixin, FilterView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["region_choices"] = region_filter_choices(
-            scope_code=_scope_code(user), selected=self.request.GET.get("region", "")
+            scope_code=scope_region_code(user), selected=self.request.GET.get("region", "")
         )
         context["can_add"] = user_can(user, Site, "add")
         context["can_import"] = user_can(user, Site, "import")

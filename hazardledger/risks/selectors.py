@@ -13,7 +13,11 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from hazardledger.access.scope import get_object_for_user, is_unrestricted, restrict
+from hazardledger.access.scope import (
+    get_object_for_user,
+    restrict,
+    scope_region_code,
+)
 from hazardledger.regions.choices import CODE_LENGTHS
 from hazardledger.regions.models import Region
 from hazardledger.regions.selectors import under_region
@@ -235,12 +239,6 @@ def site_inspection_status(*, site: Site, today: date | None = None) -> Inspecti
 
 
 # --- Dashboard ----------------------------------------------------------------------------------
-
-
-def scope_region_code(user: Any) -> str:
-    """The region code the user's scope starts from: the province for unrestricted users,
-    else the organisation's region (a user with a role always has an organisation)."""
-    return "44" if is_unrestricted(user) else user.organisation.region_id
 
 
 def dashboard_risk_counts(

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView
 from django_filters.views import FilterView
 
-from hazardledger.access.scope import get_object_for_user, user_can
+from hazardledger.access.scope import get_object_for_user, scope_region_code, user_can
 from hazardledger.accounts.http import AuthenticatedHttpRequest
 from hazardledger.core.htmx import HtmxTemplateMixin
 from hazardledger.regions.selectors import region_filter_choices
@@ -54,7 +54,6 @@ from .selectors import (
     risk_point_controls_by_kind,
     risk_point_get,
     risk_point_list,
-    scope_region_code,
     site_inspection_due_list,
     site_inspection_status,
     site_risk_point_list,

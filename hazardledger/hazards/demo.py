@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw
@@ -38,7 +37,7 @@ from .choices import (
     InterimMeasure,
     QuickReportStatus,
 )
-from .deadlines import local_today
+from .deadlines import is_overdue, local_today
 from .history import chain_event, jsonable
 from .models import (
     Evidence,
@@ -48,6 +47,7 @@ from .models import (
     QuickReport,
     RectificationPlan,
 )
+from .workflow import TRANSITIONS, refresh_site_risk_levels
 
 A, S = HazardAction, HazardStatus
 HAZARDS_PER_SITE = 0.3
@@ -80,16 +80,6 @@ PATHS: list[tuple[str, int, list[tuple[str, str]]]] = [
     (S.VOIDED, 4, [(A.VOID, "reg")]),
     (S.REOPENED, 3, [(A.PLAN, "ent"), (A.SUBMIT, "ent"), (A.ACCEPT, "acc"), (A.REOPEN, "reg")]),
 ]
-TARGET: dict[str, str] = {
-    A.PLAN: S.RECTIFYING,
-    A.FIX: S.FIXED,
-    A.CONFIRM: S.CLOSED,
-    A.SUBMIT: S.SUBMITTED,
-    A.ACCEPT: S.CLOSED,
-    A.REQUEST_EXTENSION: S.RECTIFYING,
-    A.VOID: S.VOIDED,
-    A.REOPEN: S.REOPENED,
-}
 
 FINDINGS: dict[str, list[tuple[str, str]]] = {
     HazardCategory.EQUIPMENT: [
@@ -171,11 +161,10 @@ class _People:
         self.by_org: dict[int | None, dict[str, User]] = {}
         for user in User.objects.exclude(role="").select_related("organisation"):
             self.by_org.setdefault(user.organisation_id, {}).setdefault(user.role, user)
+        departments = Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT)
         self.departments = [
-            (org.region_id, set(org.sectors.values_list("code", flat=True)), org)
-            for org in Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).order_by(
-                "-region_id", "pk"
-            )
+            (org.region_id, {sector.pk for sector in org.sectors.all()}, org)
+            for org in departments.prefetch_related("sectors").order_by("-region_id", "pk")
         ]
         self.offices = list(
             Organisation.objects.filter(kind=OrganisationKind.OFFICE).order_by("-region_id", "pk")
@@ -411,8 +400,8 @@ def demo_populate(ctx: DemoContext) -> None:
                 reason = "复查发现问题反弹，整改不到位"
                 deadline = completed = accepted_at = None
                 accepted_by = ""
-            # Rejecting a submission sends it back to rectification (the only reject here).
-            new_status = S.RECTIFYING if action == A.REJECT else TARGET[action]
+            # The state machine's own table: a path it does not allow fails here.
+            new_status = TRANSITIONS[(status, action)].target
             item.steps.append((action, party, at, reason, data, status, new_status))
             if action in (A.ACCEPT, A.CONFIRM):
                 for p in item.plans:
@@ -511,16 +500,15 @@ def demo_populate(ctx: DemoContext) -> None:
     ]
     Evidence.objects.bulk_create(evidence, batch_size=BATCH)
     reports = _quick_reports(ctx, people, photo, thumb, sha, size, fixed_major or sites[:1])
-    _refresh_risk_levels([b.hazard for b in built])
+    # Sites with an open major hazard count as major risk.
+    refresh_site_risk_levels(
+        {b.hazard.site_id for b in built if b.hazard.is_major and b.hazard.is_open}
+    )
     by_status: dict[str, int] = {}
     for item in built:
         by_status[item.hazard.status] = by_status.get(item.hazard.status, 0) + 1
     overdue = sum(
-        1
-        for b in built
-        if b.hazard.deadline
-        and b.hazard.deadline < today
-        and b.hazard.status not in (S.CLOSED, S.VOIDED)
+        is_overdue(status=b.hazard.status, deadline=b.hazard.deadline, today=today) for b in built
     )
     ctx.say(
         f"{len(built)} hazards ({', '.join(f'{k} {v}' for k, v in sorted(by_status.items()))}), "
@@ -583,21 +571,6 @@ def _quick_reports(
         )
         created += 1
     return created
-
-
-def _refresh_risk_levels(hazards: list[Hazard]) -> None:
-    """Sites with an open major hazard count as major risk (when the risks app is there)."""
-    if not apps.is_installed("hazardledger.risks"):
-        return
-    try:
-        from hazardledger.risks.services import site_risk_level_refresh
-    except ImportError:
-        return
-    site_ids = sorted(
-        {h.site_id for h in hazards if h.is_major and h.status not in (S.CLOSED, S.VOIDED)}
-    )
-    for site in Site.objects.filter(pk__in=site_ids):
-        site_risk_level_refresh(site=site)
 
 
 def demo_clear() -> None:

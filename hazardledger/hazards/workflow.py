@@ -17,7 +17,7 @@ the hash-chained ``HazardEvent`` and the ``AuditEvent``, and schedules follow-up
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -527,8 +527,8 @@ def history_append(
     return event
 
 
-def _refresh_site_risk(site_id: int) -> None:
-    """Ask the risks app (when installed) to recompute the site's risk level."""
+def refresh_site_risk_levels(site_ids: Iterable[int]) -> None:
+    """Ask the risks app (when installed) to recompute these sites' risk levels."""
     if not apps.is_installed("hazardledger.risks"):
         return
     from hazardledger.registry.models import Site
@@ -537,15 +537,14 @@ def _refresh_site_risk(site_id: int) -> None:
         from hazardledger.risks.services import site_risk_level_refresh
     except ImportError:  # the risks app is installed but not built yet
         return
-    site = Site.objects.filter(pk=site_id).first()
-    if site is not None:
+    for site in Site.objects.filter(pk__in=list(site_ids)).order_by("pk"):
         site_risk_level_refresh(site=site)
 
 
 def schedule_risk_refresh(*, hazard: Hazard, action: str) -> None:
     if hazard.is_major and action in RISK_REFRESH_ACTIONS:
         site_id = hazard.site_id
-        transaction.on_commit(lambda: _refresh_site_risk(site_id))
+        transaction.on_commit(lambda: refresh_site_risk_levels([site_id]))
 
 
 def hazard_transition(

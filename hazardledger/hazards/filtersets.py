@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +13,7 @@ from hazardledger.regions.models import Sector
 
 from .choices import OPEN_STATUSES, HazardCategory, HazardGrade, HazardSource, HazardStatus
 from .deadlines import overdue_q
+from .forms import DateInput
 from .models import Hazard
 
 OPEN = "open"
@@ -29,10 +29,6 @@ SORTS = {
     "-status": ("-status", "-found_on", "-id"),
 }
 DEFAULT_SORT = "-found"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class HazardFilterSet(django_filters.FilterSet):

@@ -23,6 +23,7 @@ from .choices import (
 from .constants import EVIDENCE_MAX_FILES
 from .deadlines import local_today
 from .evidence import ACCEPT_ATTRIBUTE, check_uploads
+from .services import HAZARD_FIELDS
 from .workflow import TRANSITIONS
 
 # A select of sites is offered up to this many; beyond it the site is chosen from its page.
@@ -127,19 +128,8 @@ class HazardFieldsMixin(forms.Form):
         return data
 
     def hazard_data(self) -> dict[str, Any]:
-        keys = (
-            "location",
-            "description",
-            "category",
-            "grade",
-            "grade_basis",
-            "interim_measures",
-            "interim_note",
-            "source",
-            "found_on",
-            "found_by_name",
-        )
-        return {key: self.cleaned_data.get(key) for key in keys}
+        """The fields ``services.hazard_record`` and ``quick_report_accept`` take."""
+        return {key: self.cleaned_data.get(key) for key in HAZARD_FIELDS}
 
 
 class HazardForm(StyledFormMixin, HazardFieldsMixin):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db.models import Count, Q
 
 from hazardledger.access.scope import user_can
 from hazardledger.hazards.choices import OPEN_STATUSES, HazardGrade
@@ -18,10 +19,12 @@ register = template.Library()
 def site_hazard_block(context: template.Context, site: Any) -> dict[str, Any]:
     """A small card on the site page: its open hazards (in the viewer's scope) and links."""
     user = context["request"].user
-    open_hazards = hazard_list(user=user).filter(site_id=site.pk, status__in=OPEN_STATUSES)
-    return {
-        "site": site,
-        "open_count": open_hazards.count(),
-        "major_count": open_hazards.filter(grade=HazardGrade.MAJOR).count(),
-        "can_add": user_can(user, Hazard, "add"),
-    }
+    counts = (
+        hazard_list(user=user)
+        .filter(site_id=site.pk, status__in=OPEN_STATUSES)
+        .order_by()
+        .aggregate(
+            open_count=Count("id"), major_count=Count("id", filter=Q(grade=HazardGrade.MAJOR))
+        )
+    )
+    return {"site": site, **counts, "can_add": user_can(user, Hazard, "add")}

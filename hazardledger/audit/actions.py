@@ -35,7 +35,3 @@ def is_registered(name: str) -> bool:
 def action_label(name: str) -> str | Promise:
     """The label of a registered action, or the raw name when it is unknown."""
     return _ACTIONS.get(name, name)
-
-
-def registered_actions() -> dict[str, str | Promise]:
-    return dict(_ACTIONS)

@@ -275,13 +275,14 @@ def _claim_report(
         raise ConcurrentEditError
     if not quick_report_can_triage(actor=actor, report=report):
         raise TransitionNotAllowed
+    now = timezone.now()
     updated = QuickReport.objects.filter(
         pk=report.pk, version=expected_version, status=QuickReportStatus.NEW
     ).update(
         version=F("version") + 1,
         triaged_by_name=actor.display_name[:100],
-        triaged_at=timezone.now(),
-        updated_at=timezone.now(),
+        triaged_at=now,
+        updated_at=now,
         **changes,
     )
     if updated != 1:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView, ListView
 from django_filters.views import FilterView
 
-from hazardledger.access.scope import get_object_for_user, is_unrestricted, user_can
+from hazardledger.access.scope import get_object_for_user, scope_region_code, user_can
 from hazardledger.access.views import ActionRequiredMixin, ScopedObjectMixin, ScopedQuerysetMixin
 from hazardledger.accounts.choices import Role
 from hazardledger.accounts.http import AuthenticatedHttpRequest
@@ -66,10 +66,6 @@ from .workflow import (
 ROLE_LABELS = dict(Role.choices)
 
 
-def _scope_code(user: Any) -> str:
-    return "44" if is_unrestricted(user) else user.organisation.region_id
-
-
 class BoundedPaginator(Paginator):
     """Counts at most ``LEDGER_COUNT_CAP`` rows (see ``selectors.bounded_count``)."""
 
@@ -101,7 +97,7 @@ class HazardListView(ScopedQuerysetMixin, HtmxTemplateMixin, FilterView):
         context["totals"] = None if capped else ledger_totals(self.object_list)
         context["today"] = local_today()
         context["region_choices"] = region_filter_choices(
-            scope_code=_scope_code(user), selected=self.request.GET.get("region", "")
+            scope_code=scope_region_code(user), selected=self.request.GET.get("region", "")
         )
         context["can_add"] = user_can(user, Hazard, "add")
         context["can_export"] = user_can(user, Hazard, "export")

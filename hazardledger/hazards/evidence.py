@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from hazardledger.core.images import UnreadableImage, image_check
+
 from .choices import EvidenceKind
 from .constants import EVIDENCE_MAX_FILES, THUMBNAIL_SIZE, evidence_max_bytes
 
@@ -81,9 +83,9 @@ def _read(upload: Any) -> bytes:
 def check_upload(upload: Any) -> CheckedFile:
     """Check one uploaded file and return what it is.
 
-    Raises ``ValidationError`` with a message naming the file when it is too large, when its
-    content is not a JPEG, PNG, WebP or PDF (whatever its name says), or when a photo cannot be
-    decoded.
+    Raises ``ValidationError`` with a message naming the file when it is too large (in bytes, or
+    in pixels: ``core.images.image_check``), when its content is not a JPEG, PNG, WebP or PDF
+    (whatever its name says), or when a photo cannot be decoded.
     """
     name = str(getattr(upload, "name", "") or "file")[:255]
     limit = evidence_max_bytes()
@@ -126,11 +128,11 @@ def check_upload(upload: Any) -> CheckedFile:
     )
     if kind == EvidenceKind.PHOTO:
         try:
-            with Image.open(io.BytesIO(data)) as image:
-                image.verify()
+            # The size in pixels first, from the header: a pixel bomb is refused undecoded.
+            image_check(data, label=f"“{name}”")
             with Image.open(io.BytesIO(data)) as image:
                 checked.taken_at, checked.latitude, checked.longitude = read_exif(image)
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        except (UnreadableImage, UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise ValidationError(
                 _("“%(name)s” looks like a photo but cannot be opened.") % {"name": name},
                 code="bad_image",

@@ -66,16 +66,21 @@ def _text(value: Any, *, required: bool, limit: int) -> str | None:
 def checklist_parse(text: str, *, clauses: dict[str, Clause] | None = None) -> ChecklistSpec:
     """Parse and validate a checklist file's text.
 
-    Raises ``ValidationError`` listing every problem (bad TOML, unknown keys, missing texts,
-    unknown sector, site kind or category, duplicate item codes, a major clause that does not
-    exist or belongs to another sector). The hash covers the parsed content, so comments and
-    layout do not make a new version.
+    Raises ``ValidationError`` listing every problem (bad or too deeply nested TOML, unknown
+    keys, values of the wrong type, missing texts, unknown sector, site kind or category,
+    duplicate item codes, a major clause that does not exist or belongs to another sector). The
+    hash covers the parsed content, so comments and layout do not make a new version.
     """
     clauses = clauses_load() if clauses is None else clauses
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValidationError(_("The file is not valid TOML: %(error)s") % {"error": exc}) from exc
+    except RecursionError as exc:
+        # tomllib recurses once per nested array or inline table; no checklist nests at all.
+        raise ValidationError(
+            _("The file nests arrays or tables too deeply to be a checklist.")
+        ) from exc
     errors: list[str] = []
     unknown = set(raw) - TOP_KEYS
     if unknown:
@@ -96,11 +101,15 @@ def checklist_parse(text: str, *, clauses: dict[str, Clause] | None = None) -> C
         data[key] = value or ""
     known_sectors = set(Sector.objects.values_list("code", flat=True))
     sectors = raw.get("sectors", [])
-    if not isinstance(sectors, list) or any(s not in known_sectors for s in sectors):
+    if not isinstance(sectors, list) or any(
+        not isinstance(s, str) or s not in known_sectors for s in sectors
+    ):
         errors.append(_("“sectors” must list known sector codes."))
         sectors = []
     kinds = raw.get("site_kinds", [])
-    if not isinstance(kinds, list) or any(k not in SiteKind.values for k in kinds):
+    if not isinstance(kinds, list) or any(
+        not isinstance(k, str) or k not in SiteKind.values for k in kinds
+    ):
         errors.append(_("“site_kinds” must list known site kinds."))
         kinds = []
     data["sectors"], data["site_kinds"] = sorted(sectors), sorted(kinds)
@@ -144,10 +153,14 @@ def checklist_parse(text: str, *, clauses: dict[str, Clause] | None = None) -> C
                 )
             row[key] = value or ""
         category = item.get("category", HazardCategory.OTHER)
-        if category not in HazardCategory.values:
-            errors.append(_("%(where)s: unknown category %(c)s.") % {"where": where, "c": category})
+        if not isinstance(category, str) or category not in HazardCategory.values:
+            shown = category if isinstance(category, str) else type(category).__name__
+            errors.append(_("%(where)s: unknown category %(c)s.") % {"where": where, "c": shown})
         row["category"] = category
         major = item.get("major", "")
+        if major and not isinstance(major, str):
+            errors.append(_("%(where)s: “major” must name a clause.") % {"where": where})
+            major = ""
         if major:
             clause = clauses.get(major)
             if clause is None:

@@ -15,8 +15,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import io
 import json
+import math
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,10 +32,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, UnidentifiedImageError
 
 from hazardledger.access.scope import ensure_in_scope, user_can
 from hazardledger.audit.services import record as audit_record
+from hazardledger.core.images import UnreadableImage, image_check
+from hazardledger.core.text import control_characters
 from hazardledger.hazards.choices import EvidenceKind
 from hazardledger.hazards.evidence import ACCEPTED_TYPES
 
@@ -49,6 +51,12 @@ IMAGE_TYPES = {
     for mime, (kind, extension) in ACCEPTED_TYPES.items()
     if kind == EvidenceKind.PHOTO
 }
+# A document is an object of lists of objects of lists of strings: four levels. Anything much
+# deeper is not a document (and the JSON decoder recurses once per level).
+DOCUMENT_MAX_DEPTH = 6
+RESULTS_MAX = 1000
+# Lone surrogates: JSON's \ud800 escapes decode to them, and no database can store them.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class SyncConflict(Exception):
@@ -101,9 +109,8 @@ def _decode_image(value: Any, *, limit: int, label: str) -> _Image:
     if mime not in IMAGE_TYPES:
         raise ValidationError(_("%(what)s is not a JPEG, PNG or WebP image.") % {"what": label})
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        image_check(data, label=label)  # pixels from the header, then verified, never decoded
+    except UnreadableImage as exc:
         raise ValidationError(_("%(what)s cannot be opened.") % {"what": label}) from exc
     return _Image(data, mime, IMAGE_TYPES[mime], hashlib.sha256(data).hexdigest())
 
@@ -119,7 +126,123 @@ def content_hash(document: dict[str, Any]) -> str:
     """The hash of what a submission says (not of which attempt sent it)."""
     content = {k: v for k, v in document.items() if k not in ("submission", "sent_at")}
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    # "surrogatepass": a lone surrogate in a field nobody reads must not make hashing fail.
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def sync_document_load(body: bytes) -> dict[str, Any]:
+    """The JSON object of a sync request's body.
+
+    Raises ``ValueError`` when the body is not UTF-8 JSON, not an object, or nested deeper than
+    any document is (a RecursionError of the decoder included).
+    """
+    try:
+        document = json.loads(body)
+    except RecursionError as exc:
+        raise ValueError("The document is nested too deeply.") from exc
+    if not isinstance(document, dict) or _depth(document) > DOCUMENT_MAX_DEPTH:
+        raise ValueError("The document is not a JSON object of the expected shape.")
+    return document
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests lists and objects (a scalar is 0), counted without recursion
+    and no further than one level past ``DOCUMENT_MAX_DEPTH``."""
+    deepest, pending = 0, [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            depth += 1
+            deepest = max(deepest, depth)
+            if depth > DOCUMENT_MAX_DEPTH:
+                break
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth) for child in children)
+    return deepest
+
+
+def _is_number(value: Any) -> bool:
+    """A finite JSON number of sane size (``1e400`` decodes to infinity)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return abs(value) <= 10**15 if isinstance(value, int) else math.isfinite(value)
+
+
+def _is_text(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _shape_errors(document: Any) -> list[str]:
+    """What is wrong with the document's structure: the type of every field the server reads,
+    finite numbers, the number of results. The content (which items, outcomes, notes, pictures)
+    is judged afterwards by ``_parse``; fields it does not know are left alone."""
+    if not isinstance(document, dict) or _depth(document) > DOCUMENT_MAX_DEPTH:
+        return [_("The document is not an inspection document.")]
+    errors = []
+    for key in ("inspection", "submission", "started_at", "finished_at", "note"):
+        if not _is_text(document.get(key)):
+            errors.append(_("“%(field)s” must be text.") % {"field": key})
+    position = document.get("position")
+    if position is not None and not (
+        isinstance(position, dict)
+        and _is_number(position.get("latitude"))
+        and _is_number(position.get("longitude"))
+        and (position.get("accuracy") is None or _is_number(position.get("accuracy")))
+    ):
+        errors.append(_("The GPS position is not valid."))
+    signatures = document.get("signatures")
+    if signatures is not None and not isinstance(signatures, dict):
+        errors.append(
+            _("“signatures” must be an object with “inspector”, “site” and “site_representative”.")
+        )
+    elif signatures:
+        for key in ("inspector", "site", "site_representative"):
+            if not _is_text(signatures.get(key)):
+                errors.append(_("“%(field)s” must be text.") % {"field": f"signatures.{key}"})
+    results = document.get("results")
+    if results is not None and not isinstance(results, list):
+        errors.append(_("“results” must be a list."))
+    elif results and len(results) > RESULTS_MAX:
+        errors.append(_("The document has more than %(n)d results.") % {"n": RESULTS_MAX})
+    elif results:
+        for number, row in enumerate(results, start=1):
+            problems = _result_shape_errors(row)
+            if problems:
+                errors.append(
+                    _("Result %(n)d: %(problems)s") % {"n": number, "problems": "; ".join(problems)}
+                )
+    return errors
+
+
+def _result_shape_errors(row: Any) -> list[str]:
+    if not isinstance(row, dict):
+        return [_("it is not an object")]
+    problems = []
+    item = row.get("item")
+    if isinstance(item, bool) or not isinstance(item, int):
+        problems.append(_("“item” must be a whole number"))
+    for key in ("uuid", "outcome", "note"):
+        if not _is_text(row.get(key)):
+            problems.append(_("“%(field)s” must be text") % {"field": key})
+    photos = row.get("photos")
+    if photos is not None and not (
+        isinstance(photos, list) and all(isinstance(photo, str) for photo in photos)
+    ):
+        problems.append(_("“photos” must be a list of pictures"))
+    return problems
+
+
+def _text_errors(text: str, *, label: str, multiline: bool) -> list[str]:
+    """A message when ``text`` holds characters nobody can see or store: control characters
+    (tab, line feed and carriage return allowed in ``multiline`` text) and lone surrogates."""
+    found = control_characters(text, multiline=multiline)
+    found += [f"U+{ord(c):04X}" for c in dict.fromkeys(_SURROGATES.findall(text))]
+    if not found:
+        return []
+    return [
+        _("%(what)s contains characters that cannot be stored (%(characters)s).")
+        % {"what": label, "characters": ", ".join(found)}
+    ]
 
 
 @dataclass
@@ -162,16 +285,23 @@ def _parse(inspection: Inspection, document: dict[str, Any]) -> _Parsed:
         errors.append(_("The submission has no id."))
     finished_at = None
     if document.get("finished_at"):
-        finished_at = parse_datetime(str(document["finished_at"]))
+        try:
+            finished_at = parse_datetime(document["finished_at"])
+        except ValueError:  # well formed but impossible, like month 13
+            finished_at = None
         if finished_at is None or timezone.is_naive(finished_at):
             errors.append(_("The finishing time is not valid."))
             finished_at = None
     latitude, longitude, accuracy = _parse_position(document, errors)
-    note = str(document.get("note") or "").strip()
+    note = (document.get("note") or "").strip()
     if len(note) > 2000:
         errors.append(_("The inspection note is too long."))
+    errors += _text_errors(note, label=_("The inspection note"), multiline=True)
     signatures = document.get("signatures") or {}
-    representative = str(signatures.get("site_representative") or "").strip()[:100]
+    representative = (signatures.get("site_representative") or "").strip()[:100]
+    errors += _text_errors(
+        representative, label=_("The site representative's name"), multiline=False
+    )
     inspector_signature = site_signature = None
     try:
         inspector_signature = _decode_image(
@@ -224,9 +354,12 @@ def _parse(inspection: Inspection, document: dict[str, Any]) -> _Parsed:
         if outcome not in ItemOutcome.values:
             errors.append(_("%(item)s: choose pass, fail or not applicable.") % {"item": label})
             continue
-        item_note = str(row.get("note") or "").strip()
+        item_note = (row.get("note") or "").strip()
         if len(item_note) > NOTE_MAX_LENGTH:
             errors.append(_("%(item)s: the note is too long.") % {"item": label})
+        errors += _text_errors(
+            item_note, label=_("The note of %(item)s") % {"item": label}, multiline=True
+        )
         if outcome == ItemOutcome.FAIL and not item_note:
             errors.append(_("%(item)s failed: describe what is wrong.") % {"item": label})
         photos = row.get("photos") or []
@@ -290,7 +423,8 @@ def inspection_sync(*, actor: Any, inspection: Inspection, document: dict[str, A
     2. lock the inspection row; if it is already submitted, a document with the same content
        hash is a replay (``replayed=True``, nothing written), anything else ``SyncConflict``;
        a cancelled inspection is ``SyncConflict`` too;
-    3. validate the document (``ValidationError`` listing every problem);
+    3. validate the document, its shape (types, finite numbers, sizes) before anything reads
+       it and then its content (``ValidationError`` listing every problem);
     4. write results (by their uuids), photos, signatures, a hazard draft per failed item
        (grade and clause from the checklist), submit the inspection and write the audit entry.
 
@@ -300,6 +434,9 @@ def inspection_sync(*, actor: Any, inspection: Inspection, document: dict[str, A
         raise PermissionDenied
     if inspection.checklist_id is None:
         raise SyncConflict(_("A re-check is not submitted from the field page."))
+    shape_errors = _shape_errors(document)
+    if shape_errors:
+        raise ValidationError(shape_errors)
     digest = content_hash(document)
     stored: list[Any] = []
     try:

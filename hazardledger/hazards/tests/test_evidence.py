@@ -1,4 +1,5 @@
-"""Evidence files: type from content, size limit, thumbnails, EXIF time and GPS."""
+"""Evidence files: type from content, size limits (bytes and pixels), thumbnails, EXIF time and
+GPS."""
 
 from __future__ import annotations
 
@@ -10,13 +11,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
+from hazardledger.accounts.choices import Role
+from hazardledger.accounts.tests.factories import UserFactory
 from hazardledger.hazards.choices import HazardAction, HazardGrade, HazardStatus
 from hazardledger.hazards.evidence import check_upload, check_uploads
-from hazardledger.hazards.models import Evidence, Hazard
+from hazardledger.hazards.models import Evidence, Hazard, QuickReport
 
-from .factories import act, hazard_in_state, pdf_upload, png_upload
+from .factories import act, hazard_in_state, pdf_upload, png_upload, record
+from .images import png_claiming
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -125,3 +130,71 @@ def test_stored_with_thumbnail_and_hash_in_history(users, sites):
     event = hazard.events.get(action=HazardAction.SUBMIT)
     assert [f["sha256"] for f in event.data["files"]] == [photo.sha256, document.sha256]
     assert photo.event_id == event.pk
+
+
+# --- pixel bombs (issue 8 item 2) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [
+        (30_000, 30_000),  # past Pillow's own limit: it raised DecompressionBombError, a 500
+        (8_000, 8_000),  # 64 megapixels: Pillow would decode it, slowly
+        (20_000, 100),  # a side longer than any camera's
+    ],
+)
+def test_a_picture_too_large_in_pixels_is_refused_before_it_is_decoded(width, height):
+    upload = SimpleUploadedFile("bomb.png", png_claiming(width, height))
+    with pytest.raises(ValidationError) as info:
+        check_upload(upload)
+    assert info.value.code == "too_large_image"
+    assert "“bomb.png” is too large a picture: at most 50 megapixels" in info.value.messages[0]
+
+
+def test_the_pixel_limit_is_a_setting(settings):
+    settings.IMAGE_MAX_PIXELS = 1000
+    with pytest.raises(ValidationError) as info:
+        check_upload(png_upload(size=(64, 48)))
+    assert "at most 0.001 megapixels" in info.value.messages[0]
+
+
+@pytest.fixture
+def people(users, orgs):
+    users.worker_a = UserFactory(
+        username="worker_a", role=Role.ENTERPRISE_WORKER, organisation=orgs.ent_a
+    )
+    return users
+
+
+def test_a_pixel_bomb_as_evidence_on_the_hazard_page_changes_nothing(client, people, sites):
+    hazard = record(sites.plant_a, people.officer_a)
+    client.force_login(people.officer_a)
+    response = client.post(
+        reverse("hazards:hazard-act", args=[hazard.pk, "fix"]),
+        {
+            "fix-version": hazard.version,
+            "fix-comment": "已更换",
+            "fix-files": [SimpleUploadedFile("bomb.png", png_claiming(30_000, 30_000))],
+        },
+    )
+    assert response.status_code == 200
+    assert "is too large a picture" in response.content.decode()
+    fresh = Hazard.objects.get(pk=hazard.pk)
+    assert (fresh.status, fresh.version) == (hazard.status, hazard.version)
+    assert not Evidence.objects.exists()
+
+
+def test_a_pixel_bomb_in_a_quick_report_changes_nothing(client, people, sites):
+    client.force_login(people.worker_a)
+    response = client.post(
+        reverse("hazards:report-add"),
+        {
+            "site": sites.plant_a.pk,
+            "description": "漏油",
+            "files": [SimpleUploadedFile("bomb.png", png_claiming(30_000, 30_000))],
+        },
+    )
+    assert response.status_code == 200
+    assert "is too large a picture" in response.content.decode()
+    assert not QuickReport.objects.exists()
+    assert not Evidence.objects.exists()

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 
 from hazardledger.inspections.checklists import (
     checklist_files,
@@ -155,3 +157,38 @@ def test_a_bad_file_is_refused_and_nothing_changes(db, text, message):
         checklist_load(text=text)
     assert any(message in m for m in exc.value.messages)
     assert not Checklist.objects.filter(code="x").exists()
+
+
+# --- hostile files (issue 8 item 5) -----------------------------------------------------------
+
+DEEP_ARRAY = "code = " + "[" * 5_000 + "]" * 5_000 + "\n"
+DEEP_TABLE = "code = " + "{a = " * 5_000 + "1" + "}" * 5_000 + "\n"
+ITEM = '[[items]]\ncode = "a"\ntext_zh = "甲"\ntext_en = "A"\n'
+HEAD = 'code = "x"\ntitle_zh = "a"\ntitle_en = "b"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (DEEP_ARRAY, "nests arrays or tables too deeply"),
+        (DEEP_TABLE, "nests arrays or tables too deeply"),
+        (HEAD + 'sectors = [["town_gas"]]\n' + ITEM, "known sector"),
+        (HEAD + "site_kinds = [{a = 1}]\n" + ITEM, "known site kinds"),
+        (HEAD + 'sectors = ["town_gas"]\n' + ITEM + "major = [1, [2]]\n", "must name a clause"),
+        (HEAD + ITEM + "category = [[1]]\n", "unknown category list"),
+    ],
+)
+def test_a_hostile_file_is_refused_with_a_message(db, text, message):
+    with pytest.raises(ValidationError) as exc:
+        checklist_load(text=text)
+    assert any(message in m for m in exc.value.messages), exc.value.messages
+    assert not Checklist.objects.filter(code="x").exists()
+
+
+def test_a_deeply_nested_upload_is_a_form_error(client, users, checklists):
+    client.force_login(users.admin)
+    upload = SimpleUploadedFile("deep.toml", DEEP_ARRAY.encode(), content_type="application/toml")
+    response = client.post(reverse("inspections:checklist-upload"), {"file": upload})
+    assert response.status_code == 200
+    assert "too deeply" in response.context["form"].errors["file"][0]
+    assert Checklist.objects.count() == len(checklists)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hazardledger.audit.models import AuditEvent
+from hazardledger.hazards.tests.images import png_claiming_data_url
 from hazardledger.inspections.choices import InspectionStatus
 from hazardledger.inspections.models import HazardDraft, Inspection, ItemPhoto, ItemResult
 from hazardledger.inspections.services import inspection_plan
@@ -193,3 +194,94 @@ def test_a_submission_does_not_query_per_result(inspection, users):
     # One INSERT per result, photo and draft; nothing read back per result.
     selects = [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
     assert len(selects) < items, len(selects)
+
+
+# --- hostile documents (issue 8 items 2, 3 and 6): a 400 listing the problems, never a 500 ----
+
+
+def _set(path, value):
+    """A change to a document: ``path`` is a list of keys and indexes."""
+
+    def change(document):
+        target = document
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_set(["signatures"], ["a"]), "“signatures” must be an object"),
+        (_set(["signatures"], "abc"), "“signatures” must be an object"),
+        (_set(["signatures", "inspector"], {"a": 1}), "“signatures.inspector” must be text"),
+        (_set(["position", "accuracy"], 1e400), "The GPS position is not valid"),
+        (_set(["position", "latitude"], float("nan")), "The GPS position is not valid"),
+        (_set(["position", "longitude"], 10**400), "The GPS position is not valid"),
+        (_set(["position"], [23.1, 113.3]), "The GPS position is not valid"),
+        (_set(["results"], "abc"), "“results” must be a list"),
+        (_set(["results"], 5), "“results” must be a list"),
+        (_set(["results", 0], "abc"), "Result 1: it is not an object"),
+        (_set(["results", 1, "item"], True), "Result 2: “item” must be a whole number"),
+        (_set(["results", 0, "note"], ["x"]), "Result 1: “note” must be text"),
+        (_set(["results", 0, "photos"], "data:x"), "Result 1: “photos” must be a list"),
+        (_set(["note"], {"a": 1}), "“note” must be text"),
+        (_set(["finished_at"], "2026-13-45T10:00:00+08:00"), "finishing time is not valid"),
+        (_set(["note"], "铃声\x07"), "The inspection note contains characters that cannot be"),
+        (_set(["note"], "surrogate \ud800"), "(U+D800)"),
+        (_set(["signatures", "site_representative"], "张\n三"), "(U+000A)"),
+        (_set(["results", 0, "note"], "esc\x1b"), "(U+001B)"),
+        (_set(["extra"], [[[[[[["deep"]]]]]]]), "not a valid inspection document"),
+    ],
+)
+def test_a_malformed_document_is_a_400_listing_the_problem(
+    client, inspection, users, change, message
+):
+    client.force_login(users.inspector_a)
+    document = sync_document(inspection)
+    change(document)
+    before = _counts()
+    response = _post(client, inspection, document)
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert any(message in problem for problem in body.get("errors", [body["error"]])), body
+    assert _counts() == before
+    inspection.refresh_from_db()
+    assert inspection.status == InspectionStatus.IN_PROGRESS
+
+
+@pytest.mark.parametrize(
+    "body", ["[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000]
+)
+def test_deeply_nested_json_is_a_400(client, inspection, users, body):
+    client.force_login(users.inspector_a)
+    url = reverse("inspections:inspection-sync", kwargs={"uuid": inspection.uuid})
+    response = client.post(url, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "not a valid inspection document" in response.json()["error"]
+    assert ItemResult.objects.count() == 0
+
+
+def test_the_service_checks_the_shape_before_it_hashes(inspection, users):
+    document = sync_document(inspection, extra=[[[[[[["deep"]]]]]]])
+    with pytest.raises(ValidationError) as info:
+        inspection_sync(actor=users.inspector_a, inspection=inspection, document=document)
+    assert info.value.messages == ["The document is not an inspection document."]
+
+
+@pytest.mark.parametrize(
+    "where",
+    [["signatures", "inspector"], ["signatures", "site"], ["results", 0, "photos"]],
+)
+def test_a_pixel_bomb_as_a_signature_or_photo_is_a_400(client, inspection, users, where):
+    client.force_login(users.inspector_a)
+    document = sync_document(inspection)
+    bomb = png_claiming_data_url(30_000, 30_000)
+    _set(where, [bomb] if where[-1] == "photos" else bomb)(document)
+    before = _counts()
+    response = _post(client, inspection, document)
+    assert response.status_code == 400, response.content
+    assert any("is too large a picture" in e for e in response.json()["errors"])
+    assert _counts() == before

@@ -8,6 +8,8 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from hazardledger.core.filters import IdFilter
+from hazardledger.core.forms import parse_id
 from hazardledger.regions.filters import RegionFilter
 from hazardledger.regions.models import Sector
 
@@ -59,7 +61,7 @@ class HazardFilterSet(django_filters.FilterSet):
     found_before = django_filters.DateFilter(
         label=_("Found until"), field_name="found_on", lookup_expr="lte", widget=DateInput
     )
-    site = django_filters.NumberFilter(label=_("Site"), field_name="site_id")
+    site = IdFilter(label=_("Site"), field_name="site_id")
     sort = django_filters.ChoiceFilter(
         label=_("Sort"),
         choices=[(key, key) for key in SORTS],
@@ -82,8 +84,11 @@ class HazardFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return qs
-        if value.lstrip("#").isdigit():
-            return qs.filter(pk=int(value.lstrip("#")))
+        number = value.lstrip("#")
+        if number.isdecimal():
+            # A hazard's number; one no hazard can have (beyond 64 bits) matches nothing.
+            pk = parse_id(number)
+            return qs.filter(pk=pk) if pk is not None else qs.none()
         return qs.filter(
             Q(description__icontains=value)
             | Q(location__icontains=value)

@@ -9,7 +9,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hazardledger.access.scope import restrict
-from hazardledger.core.forms import StyledFormMixin, model_choice_field
+from hazardledger.core.forms import (
+    IdField,
+    InputGuardMixin,
+    StyledFormMixin,
+    model_choice_field,
+)
 from hazardledger.registry.models import Site
 
 from .choices import (
@@ -64,7 +69,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class HazardFieldsMixin(forms.Form):
+class HazardFieldsMixin(InputGuardMixin, forms.Form):
     """The fields that describe a hazard (shared by "record" and "triage a quick report")."""
 
     location = forms.CharField(label=_("Where at the site"), max_length=200)
@@ -379,9 +384,7 @@ class VoidForm(ActionForm):
     action = HazardAction.VOID
     comment_label = _("Explanation")
     void_reason = forms.ChoiceField(label=_("Why void it"), choices=VoidReason.choices)
-    duplicate_of = forms.IntegerField(
-        label=_("Duplicate of hazard number"), required=False, min_value=1
-    )
+    duplicate_of = IdField(label=_("Duplicate of hazard number"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hazardledger.access.scope import is_unrestricted, scope_region_code, user_sector_codes
-from hazardledger.core.forms import StyledFormMixin, choice_field
+from hazardledger.core.forms import ControlCharacterValidator, StyledFormMixin, choice_field
 from hazardledger.hazards.choices import HazardCategory, HazardGrade, InterimMeasure
 from hazardledger.regions.models import Sector
 from hazardledger.regions.selectors import region_filter_choices
@@ -86,11 +86,21 @@ class HazardDraftForm(StyledFormMixin, forms.Form):
 
 
 class DismissForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(label=_("Why this is not a hazard"), max_length=1000)
+    reason = forms.CharField(
+        label=_("Why this is not a hazard"),
+        max_length=1000,
+        error_messages={"required": _("Say why this failed item is not a hazard.")},
+    )
 
 
 class RecheckForm(StyledFormMixin, forms.Form):
-    outcome = forms.ChoiceField(choices=RecheckOutcome.choices)
+    outcome = forms.ChoiceField(
+        choices=RecheckOutcome.choices,
+        error_messages={
+            "required": _("Choose accept or reject."),
+            "invalid_choice": _("Choose accept or reject."),
+        },
+    )
     comment = forms.CharField(required=False, max_length=2000)
 
 
@@ -102,9 +112,12 @@ class ChecklistUploadForm(StyledFormMixin, forms.Form):
         if upload.size > 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 1 MB."))
         try:
-            return upload.read().decode("utf-8")
+            text = upload.read().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise forms.ValidationError(_("The file is not UTF-8 text.")) from exc
+        # The file is text typed by people, so it gets the rule of every multi-line field.
+        ControlCharacterValidator(multiline=True)(text)
+        return text
 
 
 class DrawForm(StyledFormMixin, forms.Form):

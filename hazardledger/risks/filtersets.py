@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from hazardledger.core.filters import IdFilter
 from hazardledger.regions.models import Sector
 
 from .choices import RiskGrade
@@ -26,7 +27,7 @@ class RiskPointFilterSet(django_filters.FilterSet):
     sector = django_filters.ModelChoiceFilter(
         label=_("Sector"), queryset=Sector.objects.all(), to_field_name="code"
     )
-    site = django_filters.NumberFilter(label=_("Site"), field_name="site_id")
+    site = IdFilter(label=_("Site"), field_name="site_id")
 
     class Meta:
         model = RiskPoint

@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hazardledger.access.scope import is_unrestricted, scope_region_code, user_sector_codes
-from hazardledger.accounts.choices import OrganisationKind
 from hazardledger.accounts.models import Organisation
 from hazardledger.core.forms import (
     StyledFormMixin,
@@ -19,26 +17,16 @@ from hazardledger.core.forms import (
 )
 from hazardledger.regions.choices import RegionLevel
 from hazardledger.regions.models import Region, Sector
-from hazardledger.regions.selectors import is_under, township_choices, under_region
+from hazardledger.regions.selectors import is_under, township_choices
 from hazardledger.transfer.spreadsheets import ACCEPTED_EXTENSIONS
 
 from .attributes import AttributeValueError, attribute_parse, attribute_specs
 from .choices import DEFAULT_SECTOR_BY_KIND, SiteKind, SiteStatus
+from .selectors import enterprise_match
 
 ATTR_PREFIX = "attr_"
 # Fields an enterprise may not change on its own site: they decide who supervises it.
 SUPERVISION_FIELDS = ("kind", "sector", "region", "organisation", "status")
-
-
-def enterprise_lookup(*, user: Any, text: str) -> Organisation | None:
-    """The enterprise named by credit code or exact name, within the user's region."""
-    text = text.strip()
-    if not text:
-        return None
-    qs = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
-    if not is_unrestricted(user):
-        qs = qs.filter(under_region("region", user.organisation.region_id))
-    return qs.filter(Q(credit_code=text) | Q(name=text)).order_by("id").first()
 
 
 class SiteForm(StyledFormMixin, forms.Form):
@@ -135,7 +123,7 @@ class SiteForm(StyledFormMixin, forms.Form):
         text = self.cleaned_data.get("organisation") or ""
         if self.locked or not text.strip():
             return None
-        organisation = enterprise_lookup(user=self.user, text=text)
+        organisation = enterprise_match(user=self.user, texts=[text]).get(text.strip())
         if organisation is None:
             raise forms.ValidationError(
                 _("No enterprise with this credit code or name is registered in your area.")

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hazardledger.access.scope import is_unrestricted, user_can, user_sector_codes
-from hazardledger.accounts.choices import OrganisationKind
 from hazardledger.accounts.models import Organisation
 from hazardledger.regions.choices import RegionLevel
 from hazardledger.regions.models import Region, Sector
@@ -41,6 +40,7 @@ from .attributes import (
 )
 from .choices import ATTRIBUTES_BY_KIND, DEFAULT_SECTOR_BY_KIND, SiteKind, SiteStatus
 from .models import Site
+from .selectors import enterprise_match
 
 MAX_ROWS = 200_000
 CHUNK = 500
@@ -225,13 +225,11 @@ class _ImportContext:
                     code__in=chunk, level__in=[RegionLevel.TOWNSHIP, RegionLevel.VILLAGE]
                 ).values_list("code", "code")
             )
+        # The site form's rule, applied to the whole file at once.
         credit_codes = sorted({v.get("organisation", "") for _n, v in records} - {""})
-        self.organisations: dict[str, tuple[int, str]] = {}
+        self.organisations: dict[str, Organisation] = {}
         for chunk in _chunks(credit_codes):
-            for pk, code, region in Organisation.objects.filter(
-                kind=OrganisationKind.ENTERPRISE, credit_code__in=chunk
-            ).values_list("id", "credit_code", "region_id"):
-                self.organisations[code] = (pk, region)
+            self.organisations.update(enterprise_match(user=actor, texts=chunk))
         self.labels = {column.key: column.label for column in COLUMNS}
         self.kinds = choice_lookup(SiteKind)
         self.statuses = choice_lookup(SiteStatus)
@@ -292,10 +290,11 @@ class _ImportContext:
             if found is None:
                 fail(
                     "organisation",
-                    _("no enterprise has credit code “%(value)s”") % {"value": credit},
+                    _("no enterprise in your area has credit code or name “%(value)s”")
+                    % {"value": credit},
                 )
             else:
-                organisation_id = found[0]
+                organisation_id = found.pk
 
         status = SiteStatus.OPERATING
         if values.get("status"):

@@ -19,23 +19,21 @@ from django_filters.views import FilterView
 from hazardledger.access.scope import (
     ScopeViolation,
     get_object_for_user,
-    is_unrestricted,
     scope_region_code,
     user_can,
 )
 from hazardledger.access.views import ActionRequiredMixin, ScopedObjectMixin, ScopedQuerysetMixin
 from hazardledger.accounts.choices import OrganisationKind
 from hazardledger.accounts.http import AuthenticatedHttpRequest
-from hazardledger.accounts.models import Organisation
 from hazardledger.core.htmx import HtmxTemplateMixin, is_partial
-from hazardledger.regions.selectors import region_filter_choices, region_path, under_region
+from hazardledger.regions.selectors import region_filter_choices, region_path
 from hazardledger.transfer.spreadsheets import xlsx_response
 
 from .attributes import attribute_display
 from .filtersets import SiteFilterSet
 from .forms import ATTR_PREFIX, SiteForm, SiteImportForm
 from .models import Site
-from .selectors import site_list
+from .selectors import enterprise_options, site_list
 from .services import ConcurrentEditError, site_create, site_update
 from .transfer import COLUMNS, EXPORT_TITLE, export_headers, site_export_rows, site_import
 
@@ -247,16 +245,12 @@ def site_qr(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def organisation_options(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """``<option>`` elements of enterprises in the user's region matching ``?organisation=``."""
+    """``<option>`` elements of the enterprises ``?organisation=`` may name (``enterprise_options``:
+    by name only those running a site in the user's scope, else by exact credit code)."""
     text = request.GET.get("organisation", "").strip()
     organisations: Any = []
     if len(text) >= 2 and user_can(request.user, Site, "add"):
-        qs = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE, name__icontains=text)
-        if not is_unrestricted(request.user):
-            organisation = request.user.organisation
-            assert organisation is not None  # a user with a role has one (User.clean)
-            qs = qs.filter(under_region("region", organisation.region_id))
-        organisations = qs.order_by("name")[:20]
+        organisations = enterprise_options(user=request.user, text=text)
     return render(
         request, "registry/partials/_organisation_options.html", {"organisations": organisations}
     )

@@ -310,7 +310,8 @@ def test_qr_code_is_an_svg_of_the_site_address(client, users, sites):
     assert response.content.startswith(b"<?xml")
 
 
-def test_organisation_options_search_within_region(client, users, orgs):
+def test_organisation_options_search_within_region(client, users, sites):
+    # Both enterprises run a site; only the one whose site is in Guangzhou is offered.
     client.force_login(users.manager_a)
     response = client.get(reverse("registry:organisation-options"), {"organisation": "有限公司"})
     assert "广州甲化工有限公司" in response.content.decode()

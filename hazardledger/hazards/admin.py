@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import Evidence, ExtensionRequest, Hazard, HazardEvent, QuickReport, RectificationPlan
 
@@ -65,4 +68,22 @@ class QuickReportAdmin(ReadOnlyAdmin):
 
 admin.site.register(RectificationPlan, ReadOnlyAdmin)
 admin.site.register(ExtensionRequest, ReadOnlyAdmin)
-admin.site.register(Evidence, ReadOnlyAdmin)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    """Evidence rows; the file opens through the view that checks scope (uploads have no
+    public URL), never as a link into the media folder."""
+
+    list_display = ["id", "hazard", "stage", "original_name", "uploaded_at"]
+    exclude = ["file", "thumbnail"]
+    readonly_fields = ["file_link"]
+    raw_id_fields = ["hazard", "event"]
+
+    @admin.display(description=_("file"))
+    def file_link(self, obj: Evidence) -> str:
+        if not obj.file:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("hazards:evidence-file", args=[obj.pk]), _("Open")
+        )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hazardledger.core.models import TimeStampedModel
+from hazardledger.core.uploads import PHOTO_EXTENSIONS, RandomName
 
 from .choices import (
     FINAL_STATUSES,
@@ -366,8 +367,14 @@ class Evidence(models.Model):
     )
     stage = models.CharField(_("stage"), max_length=20, choices=EvidenceStage.choices)
     kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
-    file = models.FileField(_("file"), upload_to="hazards/evidence/%Y/%m/", max_length=255)
-    thumbnail = models.FileField(upload_to="hazards/thumbs/%Y/%m/", blank=True, max_length=255)
+    file = models.FileField(
+        _("file"),
+        upload_to=RandomName("hazards/evidence", [*PHOTO_EXTENSIONS, "pdf"]),
+        max_length=255,
+    )
+    thumbnail = models.FileField(
+        upload_to=RandomName("hazards/thumbs", ["jpg"]), blank=True, max_length=255
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField(_("size"))

@@ -10,7 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -23,7 +24,9 @@ from hazardledger.access.scope import get_object_for_user, scope_region_code, us
 from hazardledger.access.views import ActionRequiredMixin, ScopedObjectMixin, ScopedQuerysetMixin
 from hazardledger.accounts.choices import Role
 from hazardledger.accounts.http import AuthenticatedHttpRequest
+from hazardledger.core.forms import parse_id
 from hazardledger.core.htmx import HtmxTemplateMixin
+from hazardledger.core.uploads import upload_response
 from hazardledger.regions.selectors import region_filter_choices
 from hazardledger.registry.models import Site
 from hazardledger.transfer.spreadsheets import xlsx_response
@@ -220,8 +223,8 @@ class HazardCreateView(ActionRequiredMixin, FormView):
 
     @cached_property
     def site(self) -> Site | None:
-        site_id = self.request.GET.get("site") or ""
-        if not site_id.isdigit():
+        site_id = parse_id(self.request.GET.get("site"))
+        if site_id is None:
             return None
         from hazardledger.registry.selectors import site_list
 
@@ -264,10 +267,9 @@ class HazardCreateView(ActionRequiredMixin, FormView):
 @login_required
 def hazard_duplicates(request: HttpRequest) -> HttpResponse:
     """Likely duplicates of what is being typed (an HTMX fragment on the record form)."""
-    site_id = request.GET.get("site") or ""
     duplicates = possible_duplicates(
         user=request.user,
-        site_id=int(site_id) if site_id.isdigit() else None,
+        site_id=parse_id(request.GET.get("site")),
         description=request.GET.get("description", ""),
         location=request.GET.get("location", ""),
     )
@@ -305,18 +307,17 @@ def hazard_export(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def evidence_file(request: HttpRequest, pk: int, thumbnail: bool = False) -> FileResponse:
+def evidence_file(request: HttpRequest, pk: int, thumbnail: bool = False) -> HttpResponseBase:
     """An evidence file (or its thumbnail), served only to users who may see its hazard."""
     evidence = evidence_get(user=request.user, pk=pk)
     field = evidence.thumbnail if thumbnail and evidence.thumbnail else evidence.file
     content_type = "image/jpeg" if field is evidence.thumbnail else evidence.content_type
-    response = FileResponse(field.open("rb"), content_type=content_type)
-    disposition = "inline" if content_type.startswith("image/") or thumbnail else "attachment"
-    response["Content-Disposition"] = (
-        f"{disposition}; filename=evidence-{evidence.pk}.{field.name.rsplit('.', 1)[-1]}"
+    return upload_response(
+        field,
+        content_type=content_type,
+        filename=f"evidence-{evidence.pk}.{field.name.rsplit('.', 1)[-1]}",
+        as_attachment=not (content_type.startswith("image/") or thumbnail),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- quick reports ----------------------------------------------------------------------------

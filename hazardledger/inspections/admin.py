@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from .models import Checklist, ChecklistItem, Draw, Inspection
 
@@ -40,6 +43,21 @@ class ChecklistAdmin(ReadOnlyAdmin):
 class InspectionAdmin(ReadOnlyAdmin):
     list_display = ("id", "site", "kind", "status", "planned_on", "submitted_at")
     list_filter = ("kind", "status")
+    # Signatures open through the view that checks scope: uploads have no public URL.
+    exclude = ("inspector_signature", "site_signature")
+    readonly_fields = ("signature_links",)
+
+    @admin.display(description=_("signatures"))
+    def signature_links(self, obj: Inspection) -> str:
+        present = [
+            (reverse("inspections:inspection-signature", args=[obj.pk, which]), label)
+            for which, label, field in (
+                ("inspector", _("inspector"), obj.inspector_signature),
+                ("site", _("site representative"), obj.site_signature),
+            )
+            if field
+        ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', present) or "-"
 
 
 @admin.register(Draw)

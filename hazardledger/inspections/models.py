@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hazardledger.core.models import TenantRow, TimeStampedModel
+from hazardledger.core.uploads import PHOTO_EXTENSIONS, RandomName
 from hazardledger.hazards.choices import HazardCategory, HazardGrade
 
 from .choices import (
@@ -266,10 +267,14 @@ class Inspection(TenantRow, TimeStampedModel):
     )
     gps_accuracy = models.PositiveIntegerField(_("GPS accuracy (m)"), null=True, blank=True)
     inspector_signature = models.FileField(
-        upload_to="inspections/signatures/%Y/%m/", blank=True, max_length=255
+        upload_to=RandomName("inspections/signatures", PHOTO_EXTENSIONS),
+        blank=True,
+        max_length=255,
     )
     site_signature = models.FileField(
-        upload_to="inspections/signatures/%Y/%m/", blank=True, max_length=255
+        upload_to=RandomName("inspections/signatures", PHOTO_EXTENSIONS),
+        blank=True,
+        max_length=255,
     )
     site_representative = models.CharField(_("site representative"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=2000)
@@ -357,7 +362,9 @@ class ItemPhoto(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", db_column="region_code"
     )
-    file = models.FileField(_("file"), upload_to="inspections/photos/%Y/%m/", max_length=255)
+    file = models.FileField(
+        _("file"), upload_to=RandomName("inspections/photos", PHOTO_EXTENSIONS), max_length=255
+    )
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(max_length=64)

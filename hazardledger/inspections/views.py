@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -33,6 +32,8 @@ from django.views.generic import FormView, ListView
 
 from hazardledger.access.scope import get_object_for_user, user_can
 from hazardledger.access.views import ActionRequiredMixin, ScopedQuerysetMixin
+from hazardledger.core.forms import error_text
+from hazardledger.core.uploads import upload_response
 from hazardledger.hazards.selectors import hazard_list
 from hazardledger.hazards.workflow import ConcurrentEditError, InvalidTransition
 from hazardledger.registry.selectors import site_list
@@ -75,7 +76,7 @@ from .services import (
     recheck_decide,
     recheck_finish,
 )
-from .sync import SyncConflict, inspection_sync
+from .sync import SyncConflict, inspection_sync, sync_document_load
 
 
 def _require(user: Any, model: Any, action: str) -> None:
@@ -268,8 +269,8 @@ def inspection_sync_view(request: HttpRequest, uuid: Any) -> JsonResponse:
         )
     try:
         inspection = get_object_for_user(inspection_list(user=user), user, "conduct", uuid=uuid)
-        document = json.loads(request.body)
-        if not isinstance(document, dict) or document.get("inspection") != str(inspection.uuid):
+        document = sync_document_load(request.body)
+        if document.get("inspection") != str(inspection.uuid):
             raise ValueError
         result = inspection_sync(actor=user, inspection=inspection, document=document)
     except Http404:
@@ -309,22 +310,24 @@ def inspection_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def inspection_signature(request: HttpRequest, pk: int, which: str) -> FileResponse:
+def inspection_signature(request: HttpRequest, pk: int, which: str) -> HttpResponseBase:
+    """A signature, served only to users who may see the inspection."""
     inspection = _inspection_for(request, pk)
     field = {"inspector": inspection.inspector_signature, "site": inspection.site_signature}.get(
         which
     )
     if not field:
         raise Http404
-    return FileResponse(field.open("rb"), content_type="image/png")
+    return upload_response(field)
 
 
 @require_GET
 @login_required
-def photo_file(request: HttpRequest, pk: int) -> FileResponse:
+def photo_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """An item photo, served only to users who may see the inspection."""
     photo = get_object_or_404(ItemPhoto.objects.select_related("result"), pk=pk)
     _inspection_for(request, photo.result.inspection_id)
-    return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    return upload_response(photo.file, content_type=photo.content_type)
 
 
 @require_GET
@@ -404,7 +407,7 @@ def draft_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft_for(request, pk)
     form = DismissForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say why this failed item is not a hazard."))
+        messages.error(request, error_text(form))
     else:
         try:
             hazard_draft_dismiss(
@@ -426,7 +429,7 @@ def recheck_decide_view(request: HttpRequest, pk: int, hazard_pk: int) -> HttpRe
     hazard = get_object_for_user(hazard_list(user=request.user), request.user, "view", pk=hazard_pk)
     form = RecheckForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose accept or reject."))
+        messages.error(request, error_text(form))
         return redirect(inspection.get_absolute_url())
     try:
         recheck_decide(

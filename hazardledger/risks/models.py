@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hazardledger.core.models import TenantRow, TimeStampedModel
+from hazardledger.core.uploads import PHOTO_EXTENSIONS, RandomName
 
 from .choices import (
     RISK_COLOURS,
@@ -220,6 +221,8 @@ class ControlMeasure(TenantRow, TimeStampedModel):
 
 
 def _photo_path(instance: RiskPointPhoto, filename: str) -> str:
+    """The former ``upload_to`` (region, risk point and the uploader's file name), which made
+    photo paths guessable. Only migration 0001 still names it; photos now get random names."""
     return f"risks/{instance.region_id[:4]}/{instance.risk_point_id}/{filename}"
 
 
@@ -229,7 +232,9 @@ class RiskPointPhoto(TenantRow):
     risk_point = models.ForeignKey(
         RiskPoint, verbose_name=_("risk point"), on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(_("photo"), upload_to=_photo_path)
+    image = models.ImageField(
+        _("photo"), upload_to=RandomName("risks/photos", [*PHOTO_EXTENSIONS, "gif", "bmp", "tif"])
+    )
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     uploaded_by = models.ForeignKey(

@@ -16,13 +16,20 @@ help:
 	@echo "make demo   install, create var/hazardledger.sqlite3, load the demo province, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install, lint, check migrations, run the suite on SQLite and PostgreSQL, browser tests included"
 
-demo: setup
+demo: setup .env
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo --if-empty --sites $(DEMO_SITES)
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
 	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 setup: system-packages $(VENV)/.synced node_modules/.package-lock.json messages
+
+# Development settings for manage.py in this checkout (DEBUG on, a key generated once), so that
+# `manage.py createsuperuser`, `shell` and the rest work after `make demo`. Git ignores .env; it is
+# never overwritten, only manage.py reads it, and variables set in the environment win.
+.env: | $(BIN)/python
+	@$(BIN)/python -c 'import secrets; print("# Development settings written by make demo; only manage.py reads them.\nDEBUG=1\nSECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+	@echo "Wrote .env (DEBUG=1, a new SECRET_KEY) for manage.py"
 
 system-packages:
 	@scripts/system_packages.sh

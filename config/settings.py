@@ -3,9 +3,11 @@ deployments comes from the environment (see ``.env.example``)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
     "django_htmx",
     "django_filters",
     "django_tasks",
@@ -50,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,6 +65,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "hazardledger.core.middleware.RequestIdMiddleware",
+    "hazardledger.core.middleware.RejectControlQueryMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,6 +111,28 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# django-axes first: it refuses a throttled login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes, attempts kept in the database). After LOGIN_FAILURE_LIMIT failed
+# logins for one account, or from one address, every login for that account or from that address
+# is refused, even with the right password, until LOGIN_COOLOFF_MINUTES have passed without a
+# further attempt (0: until an administrator unlocks it; see docs/operations.md).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = timedelta(minutes=_COOLOFF_MINUTES) if _COOLOFF_MINUTES > 0 else None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success must not wipe the failures: it would clear its address's count against other accounts.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "hazardledger.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "hazardledger.accounts.lockout.client_ip"
+AXES_VERBOSE = False  # no banner on every manage.py command; failures and lockouts are still logged
+# How many reverse proxies, each appending to X-Forwarded-For, stand in front of the app. 0: the
+# client address is the connection's (REMOTE_ADDR) and X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -142,15 +172,64 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploads have no public URL: views check scope, then stream the file, or (on) hand it to nginx
+# through X-Accel-Redirect to this internal location (docs/operations.md, "Uploaded files").
+USE_X_ACCEL_REDIRECT = env_bool("USE_X_ACCEL_REDIRECT", False)
+X_ACCEL_REDIRECT_LOCATION = env_str("X_ACCEL_REDIRECT_LOCATION", "/internal-media/")
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Background jobs: the database worker (manage.py db_worker) runs them. "immediate" runs each
+# task as it is enqueued, in the same process (the test suite uses it; no worker needed).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+if _TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_TASKS_BACKEND], "QUEUES": ["default"]}}
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+# Behind a TLS proxy: the header it sets to "https" on secure requests (X-Forwarded-Proto). Only
+# set it when the proxy always sets or strips that header; otherwise a client could claim HTTPS.
+_PROXY_SSL_HEADER = env_str("SECURE_PROXY_SSL_HEADER", "").strip().upper().replace("-", "_")
+if _PROXY_SSL_HEADER:
+    _PROXY_SSL_HEADER = _PROXY_SSL_HEADER.removeprefix("HTTP_")
+    SECURE_PROXY_SSL_HEADER = (f"HTTP_{_PROXY_SSL_HEADER}", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline;
+# inline style attributes stay allowed (templates use a few). data: and blob: images are the
+# photo previews and signatures the inspection page draws.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Largest spreadsheet accepted for import, in bytes.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# Largest sheet accepted for import, checked before it is read (hazardledger/transfer/bounds.py):
+# rows and columns counted from A1, their product, and what an xlsx or ods may unpack to.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 5_000_000)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 512 * 1024 * 1024)
+# Largest picture accepted (evidence, quick reports, inspection photos, signatures, risk
+# photos): checked from its header before it is decoded (hazardledger/core/images.py).
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000)
+IMAGE_MAX_SIDE = env_int("IMAGE_MAX_SIDE", 16_384)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 
 LOGGING = {

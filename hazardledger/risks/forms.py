@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hazardledger.core.forms import StyledFormMixin, choice_field
+from hazardledger.core.images import UnreadableImage, image_check
 from hazardledger.regions.models import Sector
 
 from .choices import AssessmentMethod, ControlKind, ControlLevel, HazardType, RiskPointKind
@@ -170,6 +171,15 @@ class PhotoForm(StyledFormMixin, forms.Form):
             raise forms.ValidationError(
                 _("The photo is larger than %(mb)d MB.") % {"mb": PHOTO_MAX_BYTES // 1024 // 1024}
             )
+        # The same pixel limits as every other picture (core.images), read from the header.
+        image.seek(0)
+        try:
+            image_check(image.read(), label=str(_("The photo")))
+        except UnreadableImage as exc:
+            raise forms.ValidationError(
+                _("%(what)s cannot be opened.") % {"what": _("The photo")}
+            ) from exc
+        image.seek(0)
         return image
 
 

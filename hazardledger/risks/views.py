@@ -14,7 +14,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import (
-    FileResponse,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
@@ -31,6 +30,8 @@ from django_filters.views import FilterView
 from hazardledger.access.scope import get_object_for_user, scope_region_code, user_can
 from hazardledger.accounts.http import AuthenticatedHttpRequest
 from hazardledger.core.htmx import HtmxTemplateMixin
+from hazardledger.core.http import safe_next
+from hazardledger.core.uploads import upload_response
 from hazardledger.regions.selectors import region_filter_choices
 from hazardledger.registry.models import Site
 from hazardledger.registry.selectors import site_list
@@ -313,10 +314,10 @@ class PhotoAddView(LoginRequiredMixin, FormView):
 
 @require_GET
 @login_required
-def photo_file(request: HttpRequest, pk: int) -> FileResponse:
+def photo_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A photo, served only to users who may see its risk point."""
     photo = get_object_for_user(RiskPointPhoto.objects.all(), request.user, "view", pk=pk)
-    return FileResponse(photo.image.open("rb"))
+    return upload_response(photo.image)
 
 
 @require_GET
@@ -382,7 +383,7 @@ def site_inspection_record_view(request: HttpRequest, site_pk: int) -> HttpRespo
     else:
         for error in form.errors.get("inspected_on", []):
             messages.error(request, f"{site.name}: {error}")
-    return HttpResponseRedirect(request.POST.get("next") or reverse("risks:inspection-due-list"))
+    return HttpResponseRedirect(safe_next(request, reverse("risks:inspection-due-list")))
 
 
 @require_GET

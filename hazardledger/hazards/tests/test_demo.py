@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.urls import reverse
 
 from hazardledger.accounts.models import User
@@ -62,11 +63,11 @@ def test_enterprise_a_has_open_major_hazards_for_gz_inspector(client, demo):
         sector_id="hazardous_chemicals",
     ).exclude(status__in=[HazardStatus.CLOSED, HazardStatus.VOIDED])
     assert majors.count() >= 2
-    client.login(username="gz-inspector", password="demo")
+    client.login(request=HttpRequest(), username="gz-inspector", password="demo")
     sections = {s.key: s for s in client.get(reverse("hazards:hazard-queue")).context["sections"]}
     assert sections["to_accept"].total >= 1 and sections["major"].total >= 2
     assert client.get(reverse("hazards:hazard-list")).status_code == 200
-    client.login(username="ent-a", password="demo")
+    client.login(request=HttpRequest(), username="ent-a", password="demo")
     response = client.get(reverse("hazards:hazard-detail", args=[majors.first().pk]))
     assert response.status_code == 200
 

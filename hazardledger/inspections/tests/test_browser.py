@@ -9,6 +9,7 @@ import re
 import pytest
 from django.utils import translation
 from PIL import Image
+from playwright.sync_api import expect
 
 from hazardledger.hazards.choices import HazardGrade
 from hazardledger.hazards.models import Hazard
@@ -126,14 +127,13 @@ def test_an_inspection_completed_offline_syncs_once_when_the_network_returns(
 ):
     _scan_and_sign_in(phone, sites.plant_a)
     phone.context.set_offline(True)
-    phone.wait_for_function("document.getElementById('net-status').dataset.online === '0'")
+    # Locator waits, not wait_for_function: its polling evals, which the CSP forbids.
+    expect(phone.locator("#net-status")).to_have_attribute("data-online", "0")
     _fail(phone, "hc-20", "甲类仓库超量储存")
     _finish(phone)
     message = phone.locator("#sync-message")
     message.wait_for()
-    phone.wait_for_function(
-        "document.getElementById('sync-message').classList.contains('alert-warning')"
-    )
+    expect(message).to_have_class(re.compile(r"\balert-warning\b"))
     inspection = Inspection.objects.get()
     assert inspection.status == InspectionStatus.IN_PROGRESS
     assert ItemResult.objects.count() == 0

@@ -374,6 +374,9 @@
     show("danger", body.error || t.notSaved, body.errors);
   }
 
+  // Enter in a text field must not post the form: the page sends its document itself.
+  document.getElementById("field-form").addEventListener("submit", (event) => event.preventDefault());
+
   document.getElementById("submit-inspection").addEventListener("click", () => {
     const problems = check();
     if (problems.length) {

@@ -16,6 +16,7 @@ import pickle
 import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -109,26 +110,32 @@ def _read_with_calamine(data: bytes, kind: str, limits: Limits) -> list[list[Any
     The child runs on the interpreter that runs the app (``sys.executable``: the virtualenv's
     Python under gunicorn or manage.py), isolated from the environment's Python settings.
     """
-    command = [
-        sys.executable,
-        "-I",
-        str(WORKER),
-        kind,
-        *(str(n) for n in (limits.rows, limits.columns, limits.cells)),
-        str(READER_MEMORY_BYTES),
-        str(READER_SECONDS),
-    ]
-    try:
-        done = subprocess.run(  # noqa: S603 (our interpreter and script; the file is stdin)
-            command,
-            input=data,
-            capture_output=True,
-            timeout=READER_SECONDS + 10,
-            check=False,
-            env={**os.environ, "RUST_BACKTRACE": "0"},
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise SpreadsheetError(_("Reading the file took too long; it cannot be imported.")) from exc
+    # The parent owns the temporary file: a child that calamine aborts cannot remove it, and
+    # the file's extension tells calamine which reader to use.
+    with tempfile.TemporaryDirectory(prefix="hl-sheet-") as folder:
+        path = Path(folder) / f"upload.{kind}"
+        path.write_bytes(data)
+        command = [
+            sys.executable,
+            "-I",
+            str(WORKER),
+            str(path),
+            *(str(n) for n in (limits.rows, limits.columns, limits.cells)),
+            str(READER_MEMORY_BYTES),
+            str(READER_SECONDS),
+        ]
+        try:
+            done = subprocess.run(  # noqa: S603 (our interpreter, our script, our file)
+                command,
+                capture_output=True,
+                timeout=READER_SECONDS + 10,
+                check=False,
+                env={**os.environ, "RUST_BACKTRACE": "0"},
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise SpreadsheetError(
+                _("Reading the file took too long; it cannot be imported.")
+            ) from exc
     if done.returncode != 0:
         logger.warning("spreadsheet reader ended with %s: %s", done.returncode, done.stderr[:500])
         raise SpreadsheetError(

@@ -136,10 +136,20 @@ def test_a_bomb_the_scan_misses_ends_only_the_child_process(monkeypatch):
     assert "too large or too damaged to read" in message
 
 
-def test_an_xls_bomb_ends_only_the_child_process():
+def test_an_xls_bomb_ends_only_the_child_process(monkeypatch, tmp_path):
     # A cell at row 65,536, column 65,536: calamine asks for 137 GB while opening the file.
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the child's too
     message = refusal(xls_file([(0, 0, "名称"), (65535, 65535, 1.0)]), "sites.xls")
     assert "too large or too damaged to read" in message
+    # The aborted child could not clean up after itself; the parent did.
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_reading_leaves_no_temporary_file(monkeypatch, tmp_path):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    assert read(xlsx_file(text_cell("A1", "名称")))[0][0] == "名称"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_xls_past_the_row_limit_is_refused_by_the_child(settings):

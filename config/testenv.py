@@ -7,3 +7,6 @@ unless the environment already has it. It is never used outside the test run.
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-deployment")
+# Tasks (outbox handlers) run as they are enqueued, so a test sees their effects after commit
+# without a worker; tests of the worker itself switch to the database backend.
+os.environ.setdefault("TASKS_BACKEND", "immediate")

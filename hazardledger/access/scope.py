@@ -7,7 +7,6 @@ Out of scope means "not found" (404); in scope but not allowed means "forbidden"
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -15,60 +14,15 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from hazardledger.accounts.choices import OrganisationKind, Role
+from hazardledger.accounts.choices import OrganisationKind
 from hazardledger.regions.selectors import under_region
 
-from .policy import role_can
+from .policy import ScopeSpec, is_unrestricted, policy_for
 
 M = TypeVar("M", bound=models.Model)
 
 # The division the whole deployment covers (Guangdong).
 PROVINCE_CODE = "44"
-
-
-@dataclass(frozen=True)
-class ScopeSpec:
-    """Where a scoped model keeps its region, sector and responsible organisation."""
-
-    region: str
-    sector: str | None
-    organisation: str | None
-
-
-# One entry per scoped model; a model missing here cannot be restricted (fails closed).
-SCOPED_MODELS: dict[str, ScopeSpec] = {
-    "registry.site": ScopeSpec(region="region", sector="sector", organisation="organisation"),
-    "hazards.hazard": ScopeSpec(region="region", sector="sector", organisation="organisation"),
-    "hazards.quickreport": ScopeSpec(region="region", sector="sector", organisation="organisation"),
-    "risks.riskpoint": ScopeSpec(region="region", sector="sector", organisation="organisation"),
-    "risks.riskassessment": ScopeSpec(
-        region="region", sector="sector", organisation="organisation"
-    ),
-    "risks.controlmeasure": ScopeSpec(
-        region="region", sector="sector", organisation="organisation"
-    ),
-    "risks.riskpointphoto": ScopeSpec(
-        region="region", sector="sector", organisation="organisation"
-    ),
-    "risks.siteinspectionschedule": ScopeSpec(
-        region="region", sector="sector", organisation="organisation"
-    ),
-    "inspections.inspection": ScopeSpec(
-        region="region", sector="sector", organisation="organisation"
-    ),
-    "inspections.itemresult": ScopeSpec(
-        region="region", sector="sector", organisation="organisation"
-    ),
-    "inspections.hazarddraft": ScopeSpec(
-        region="region", sector="sector", organisation="organisation"
-    ),
-    "inspections.recheckdecision": ScopeSpec(
-        region="region", sector="sector", organisation="organisation"
-    ),
-    # Draws are published to the supervising side of their region; a draw over several sectors
-    # has no sector, so only users who cover all sectors see it. Enterprises do not see draws.
-    "inspections.draw": ScopeSpec(region="region", sector="sector", organisation=None),
-}
 
 
 class ScopeViolation(PermissionDenied):
@@ -77,11 +31,6 @@ class ScopeViolation(PermissionDenied):
 
 def model_key(model: type[models.Model]) -> str:
     return model._meta.label_lower
-
-
-def is_unrestricted(user: Any) -> bool:
-    """Superusers and administrators see every row."""
-    return bool(user.is_superuser or getattr(user, "role", "") == Role.ADMINISTRATOR)
 
 
 def scope_region_code(user: Any) -> str:
@@ -125,35 +74,34 @@ def scope_q(user: Any, spec: ScopeSpec) -> Q | None:
 
 
 def user_can(user: Any, model: type[models.Model], action: str) -> bool:
-    """True when the user's role allows ``action`` on this kind of object."""
-    if not user.is_authenticated:
-        return False
-    if is_unrestricted(user):
-        return True
-    return role_can(user.role, model_key(model), action)
+    """True when the user's role allows ``action`` on this kind of object (its policy)."""
+    return policy_for(model).user_has_permission(user, action)
 
 
 def restrict(qs: QuerySet[M], user: Any, action: str = "view") -> QuerySet[M]:
-    """Narrow ``qs`` to the rows ``user`` may ``action``; empty when the role may not."""
-    if not user_can(user, qs.model, action):
-        return qs.none()
-    spec = SCOPED_MODELS[model_key(qs.model)]
-    q = scope_q(user, spec)
-    return qs.none() if q is None else qs.filter(q)
+    """Narrow ``qs`` to the rows ``user`` may ``action`` (the model's policy: role, scope and
+    any narrowing the policy adds); empty when the role may not."""
+    return policy_for(qs.model).instances_user_has_permission_for(user, action, qs)
 
 
 def get_object_for_user(qs: QuerySet[M], user: Any, action: str = "view", **lookup: Any) -> M:
     """Fetch one object for ``user``.
 
     Raises ``Http404`` when it does not exist or lies outside the user's scope (the two are
-    indistinguishable on purpose) and ``PermissionDenied`` when it is visible but the role may
-    not perform ``action`` on it.
+    indistinguishable on purpose) and ``PermissionDenied`` when it is visible but the user may
+    not perform ``action`` on it (their role, or the policy's narrowing for that action).
     """
     obj = restrict(qs, user, "view").filter(**lookup).first()
     if obj is None:
         raise Http404
-    if action != "view" and not user_can(user, qs.model, action):
-        raise PermissionDenied
+    if action != "view":
+        policy = policy_for(qs.model)
+        if not policy.user_has_permission(user, action):
+            raise PermissionDenied
+        if policy.narrows(action) and not policy.user_has_permission_for_instance(
+            user, action, obj
+        ):
+            raise PermissionDenied
     return obj
 
 

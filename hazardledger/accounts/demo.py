@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 
@@ -397,3 +398,24 @@ def build_organisations(*, rng: random.Random) -> DemoOrganisations:
     result.enterprises = [ent_a, ent_b]
     result.users = len(builder.users)
     return result
+
+
+def demo_step(ctx: Any) -> None:
+    """The demo's first step after the reference data: organisations and the demo logins."""
+    orgs = build_organisations(rng=ctx.rng)
+    ctx.built["organisations"] = orgs
+    ctx.logins.update(orgs.logins)
+    ctx.password = DEMO_PASSWORD
+    ctx.say(f"{len(orgs.enterprises)} enterprises, {orgs.users} users")
+
+
+def existing_demo_logins() -> tuple[str, list[User]] | None:
+    """None on a database without organisations; else the demo password and the demo users
+    it holds, in the order of ``DEMO_LOGINS``."""
+    if not Organisation.objects.exists():
+        return None
+    users = sorted(
+        User.objects.filter(username__in=DEMO_LOGINS).select_related("organisation"),
+        key=lambda user: DEMO_LOGINS.index(user.username),
+    )
+    return DEMO_PASSWORD, users

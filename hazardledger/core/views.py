@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from hazardledger.hazards.selectors import hazard_list, ledger_totals
-from hazardledger.registry.choices import RISK_COLOURS, RiskGrade
-from hazardledger.registry.selectors import site_summary
+from .extensions import FIGURES
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Sites in scope by sector and risk level, and the hazards that need attention.
-
-    Four aggregate queries over the user's scope; every figure links to the filtered list.
-    """
-    summary = site_summary(user=request.user)
-    risk_levels = [
-        (grade, label, RISK_COLOURS[grade], summary["by_risk"].get(grade, 0))
-        for grade, label in RiskGrade.choices
-    ]
-    context = {
-        "summary": summary,
-        "risk_levels": risk_levels,
-        "not_assessed": summary["by_risk"].get("", 0),
-        "hazards": ledger_totals(hazard_list(user=request.user)),
-    }
+    """The overview: the figures each app registers (``core.extensions.FIGURES``), for the
+    user's scope, each linking to its filtered list. The page's context is the union of the
+    figures' contexts, so each fragment reads what its own app computed."""
+    shown = []
+    context: dict[str, Any] = {}
+    for figure in FIGURES.all():
+        figure_context = figure.context(request)
+        if figure_context is None:
+            continue
+        context.update(figure_context)
+        shown.append(figure)
+    context["cards"] = [figure.cards for figure in shown if figure.cards]
+    context["blocks"] = [figure.block for figure in shown if figure.block]
     return render(request, "core/home.html", context)

@@ -28,7 +28,15 @@ class HazardsConfig(AppConfig):
     verbose_name = _("Hazard ledger")
 
     def ready(self) -> None:
+        from hazardledger.access.policy import register_policy
         from hazardledger.audit.actions import register_action
+
+        from . import extensions
+        from .policies import POLICIES
+
+        for policy in POLICIES:
+            register_policy(policy)
+        extensions.register()
 
         from .choices import HazardAction
 

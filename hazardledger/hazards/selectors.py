@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from hazardledger.access.policy import role_can
 from hazardledger.access.scope import restrict, user_can
 from hazardledger.accounts.choices import OrganisationKind, Role
 
@@ -22,6 +21,7 @@ from .constants import (
 )
 from .deadlines import local_today, overdue_q
 from .models import Hazard, HazardEvent, QuickReport
+from .policies import HAZARD_POLICY
 
 
 def hazard_list(*, user: Any, action: str = "view") -> QuerySet[Hazard]:
@@ -130,6 +130,10 @@ def _responsible_q(user: Any) -> Q | None:
     return None
 
 
+def _role_may(user: Any, permission: str) -> bool:
+    return HAZARD_POLICY.user_has_permission(user, permission)
+
+
 def hazard_queue(*, user: Any, limit: int = 10) -> list[QueueSection]:
     """The user's work queue: one section per kind of work their role does, in order.
 
@@ -140,11 +144,10 @@ def hazard_queue(*, user: Any, limit: int = 10) -> list[QueueSection]:
 
     base = hazard_list(user=user)
     role = getattr(user, "role", "")
-    key = "hazards.hazard"
     responsible = _responsible_q(user)
     regulator = role in (Role.INSPECTOR, Role.OFFICE)
     specs: list[tuple[str, Any, Q, str]] = []
-    if responsible is not None and role_can(role, key, "plan"):
+    if responsible is not None and _role_may(user, "plan"):
         specs.append(
             (
                 "to_plan",
@@ -153,7 +156,7 @@ def hazard_queue(*, user: Any, limit: int = 10) -> list[QueueSection]:
                 "status=recorded",
             )
         )
-    if responsible is not None and role_can(role, key, "submit"):
+    if responsible is not None and _role_may(user, "submit"):
         specs.append(
             (
                 "to_rectify",
@@ -163,18 +166,18 @@ def hazard_queue(*, user: Any, limit: int = 10) -> list[QueueSection]:
             )
         )
     accept = Q(pk__in=[])
-    if responsible is not None and role_can(role, key, "accept_general"):
+    if responsible is not None and _role_may(user, "accept_general"):
         accept |= responsible & Q(
             grade=HazardGrade.GENERAL, status__in=[HazardStatus.SUBMITTED, HazardStatus.FIXED]
         )
-    if role_can(role, key, "accept_major") and regulator:
+    if _role_may(user, "accept_major") and regulator:
         accept |= Q(grade=HazardGrade.MAJOR, status=HazardStatus.SUBMITTED)
     if accept != Q(pk__in=[]):
         specs.append(("to_accept", _("To accept"), accept, "status=submitted"))
     decide = Q(pk__in=[])
-    if responsible is not None and role_can(role, key, "decide_extension_general"):
+    if responsible is not None and _role_may(user, "decide_extension_general"):
         decide |= responsible & Q(grade=HazardGrade.GENERAL)
-    if regulator and role_can(role, key, "decide_extension_major"):
+    if regulator and _role_may(user, "decide_extension_major"):
         decide |= Q(grade=HazardGrade.MAJOR)
     if decide != Q(pk__in=[]):
         pending = Q(extensions__status=ExtensionStatus.PENDING) & ~Q(

@@ -31,7 +31,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hazardledger.access.policy import role_can
 from hazardledger.access.scope import restrict
 from hazardledger.accounts.choices import OrganisationKind
 from hazardledger.audit.services import record as audit_record
@@ -48,6 +47,7 @@ from .deadlines import local_today
 from .evidence import CheckedFile, check_uploads, evidence_build, evidence_discard
 from .history import chain_event
 from .models import Evidence, ExtensionRequest, Hazard, HazardEvent, RectificationPlan
+from .policies import HAZARD_POLICY
 
 PERMISSION_MODEL = "hazards.hazard"
 S = HazardStatus
@@ -200,7 +200,7 @@ def transition_check(
         )
     if not getattr(actor, "is_authenticated", False):
         raise TransitionNotAllowed
-    if not role_can(getattr(actor, "role", ""), PERMISSION_MODEL, permission):
+    if not HAZARD_POLICY.user_has_permission(actor, permission):
         raise TransitionNotAllowed
     org = getattr(actor, "organisation", None)
     if org is None:

@@ -27,7 +27,15 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Inspections")
 
     def ready(self) -> None:
+        from hazardledger.access.policy import register_policy
         from hazardledger.audit.actions import register_action
+
+        from . import extensions
+        from .policies import POLICIES
+
+        for policy in POLICIES:
+            register_policy(policy)
+        extensions.register()
 
         from .constants import AUDIT_ACTIONS
 

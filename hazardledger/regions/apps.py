@@ -20,3 +20,11 @@ class RegionsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_load_reference_data, sender=self, dispatch_uid="regions-reference")
+
+        from hazardledger.core.extensions import DemoStep, register_demo_step
+
+        from .services import reference_data_ensure
+
+        register_demo_step(
+            DemoStep(name="regions", run=lambda ctx: reference_data_ensure(), order=-10)
+        )

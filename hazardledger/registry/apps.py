@@ -6,3 +6,12 @@ class RegistryConfig(AppConfig):
     name = "hazardledger.registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        from hazardledger.access.policy import register_policy
+
+        from . import extensions
+        from .policies import SITE_POLICY
+
+        register_policy(SITE_POLICY)
+        extensions.register()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 
@@ -330,3 +331,9 @@ def build_sites(
         batch_size=batch_size,
     )
     return created
+
+
+def demo_step(ctx: Any) -> None:
+    """The demo's sites, after the accounts step built the organisations."""
+    count = build_sites(rng=ctx.rng, orgs=ctx.built["organisations"], count=ctx.sites)
+    ctx.say(f"{count} sites")

@@ -16,7 +16,15 @@ class RisksConfig(AppConfig):
     verbose_name = _("Risk grading")
 
     def ready(self) -> None:
+        from hazardledger.access.policy import register_policy
         from hazardledger.audit.actions import register_action
+
+        from . import extensions
+        from .policies import POLICIES
+
+        for policy in POLICIES:
+            register_policy(policy)
+        extensions.register()
 
         from .constants import AUDIT_ACTIONS
 

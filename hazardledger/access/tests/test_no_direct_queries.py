@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 
-from hazardledger.access.scope import SCOPED_MODELS
+from hazardledger.access.policy import registered_policies
 
 ROOT = Path(settings.BASE_DIR) / "hazardledger"
 PATTERNS = ("*/views.py", "*/views/*.py", "*/api/*.py", "*/serializers.py", "*/api.py")
@@ -28,7 +27,7 @@ def _modules() -> list[Path]:
 
 
 def test_views_and_apis_do_not_query_scoped_models_directly():
-    names = sorted(apps.get_model(key)._meta.object_name for key in SCOPED_MODELS)
+    names = sorted(p.model._meta.object_name for p in registered_policies() if p.scope)
     direct = re.compile(rf"\b({'|'.join(names)})\.(objects|_default_manager)\b")
     offences = []
     for path in _modules():

@@ -23,3 +23,21 @@ def query_with(context: template.Context, **changes: object) -> str:
             query[key] = str(value)
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def panels(context: template.Context, page: str, obj: object) -> str:
+    """Render the panels other apps registered for ``page`` ("site", "hazard") about ``obj``,
+    in order (``core.extensions``); a panel whose context is None is not for this user."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from hazardledger.core.extensions import panels_for
+
+    request = context["request"]
+    parts = []
+    for panel in panels_for(page):
+        panel_context = panel.context(request, obj)
+        if panel_context is not None:
+            parts.append(render_to_string(panel.template, panel_context, request=request))
+    return mark_safe("".join(parts))  # noqa: S308 - each part is an autoescaped template

@@ -1,8 +1,7 @@
-"""Build the demo province: organisations, users, sites, then each app's demo step."""
+"""Build the demo province: the demo steps the apps register, in order, in one transaction."""
 
 from __future__ import annotations
 
-import importlib
 import random
 import time
 from typing import Any
@@ -11,11 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from hazardledger.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, build_organisations
-from hazardledger.accounts.models import Organisation, User
-from hazardledger.core.demo import DEMO_STEPS, DemoContext
-from hazardledger.regions.services import reference_data_ensure
-from hazardledger.registry.demo import build_sites
+from hazardledger.core.demo import DemoContext
+from hazardledger.core.extensions import demo_steps
 
 
 class Command(BaseCommand):
@@ -33,39 +29,39 @@ class Command(BaseCommand):
     def handle(self, *args: Any, sites: int, seed: int, if_empty: bool, **options: Any) -> None:
         if sites < 10:
             raise CommandError("--sites must be at least 10")
-        if Organisation.objects.exists():
+        steps = demo_steps()
+        existing = next((s.existing_logins for s in steps if s.existing_logins), None)
+        found = existing() if existing is not None else None
+        if found is not None:
+            password, users = found
             if if_empty:
                 self.stdout.write("The database already has data; demo not loaded.")
-                self._print_logins(User.objects.filter(username__in=DEMO_LOGINS))
+                self._print_logins(password, users)
                 return
             raise CommandError("The database already has organisations; use an empty database.")
         started = time.perf_counter()
-        rng = random.Random(seed)
-        reference_data_ensure()
+        ctx = DemoContext(
+            rng=random.Random(seed),
+            seed=seed,
+            now=timezone.now(),
+            logins={},
+            out=self.stdout,
+            sites=sites,
+        )
         with transaction.atomic():
-            orgs = build_organisations(rng=rng)
-            count = build_sites(rng=rng, orgs=orgs, count=sites)
-            self.stdout.write(
-                f"{len(orgs.enterprises)} enterprises, {orgs.users} users, {count} sites"
-            )
-            ctx = DemoContext(
-                rng=rng, seed=seed, now=timezone.now(), logins=orgs.logins, out=self.stdout
-            )
-            for app in DEMO_STEPS:
-                module = importlib.import_module(f"hazardledger.{app}.demo")
+            for step in steps:
                 step_started = time.perf_counter()
-                module.demo_populate(ctx)
-                self.stdout.write(f"{app}: {time.perf_counter() - step_started:.1f}s")
+                step.run(ctx)
+                self.stdout.write(f"{step.name}: {time.perf_counter() - step_started:.1f}s")
         self.stdout.write(
             self.style.SUCCESS(f"Demo province loaded in {time.perf_counter() - started:.1f}s.")
         )
-        self._print_logins(orgs.logins.values())
+        self._print_logins(ctx.password, list(ctx.logins.values()))
 
-    def _print_logins(self, users: Any) -> None:
-        users = sorted(users, key=lambda user: DEMO_LOGINS.index(user.username))
+    def _print_logins(self, password: str, users: list[Any]) -> None:
         if not users:
             return
-        self.stdout.write(f"Demo logins (password “{DEMO_PASSWORD}”):")
+        self.stdout.write(f"Demo logins (password “{password}”):")
         for user in users:
             self.stdout.write(
                 f"  {user.username:<14} {user.get_role_display()} · {user.organisation}"

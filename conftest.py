@@ -20,6 +20,7 @@ import pytest
 
 from hazardledger.accounts.choices import OrganisationKind, Role
 from hazardledger.accounts.tests.factories import OrganisationFactory, UserFactory
+from hazardledger.core.env import env_bool
 from hazardledger.regions.choices import DepartmentKind
 from hazardledger.registry.choices import SiteKind
 from hazardledger.registry.tests.factories import SiteFactory
@@ -151,7 +152,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-c
 def browser():  # type: ignore[no-untyped-def]
     """One headless Chromium for the whole run. Missing Chromium fails under CI, skips locally."""
     if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
+        if env_bool("CI", False):
             pytest.fail(f"Chromium not found at {CHROMIUM}")
         pytest.skip(f"Chromium not found at {CHROMIUM}")
     from playwright.sync_api import sync_playwright

@@ -76,6 +76,29 @@ def handlers_for(topic: str) -> list[Handler]:
     return [_HANDLERS[name] for name in sorted(_HANDLERS) if _HANDLERS[name].wants(topic)]
 
 
+def outbox_build(
+    *,
+    topic: str,
+    obj: models.Model,
+    actor: Any = None,
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> OutboxEvent:
+    """An unsaved event saying that ``obj`` changed (``topic``): for ``outbox_write_many``.
+
+    ``data`` must be JSON-serialisable (dates as ISO strings).
+    """
+    return OutboxEvent(
+        topic=topic,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        region_code=str(getattr(obj, "region_id", "") or ""),
+        actor_id=getattr(actor, "pk", None),
+        data=data or {},
+        created_at=at or timezone.now(),
+    )
+
+
 def outbox_write(
     *,
     topic: str,
@@ -88,27 +111,38 @@ def outbox_write(
 
     Must run inside ``transaction.atomic()``: the event exists exactly when the change does.
     On commit the event's dispatch is enqueued; if enqueueing fails, the sweep finds it later.
-    ``data`` must be JSON-serialisable (dates as ISO strings).
     """
-    event = OutboxEvent.objects.create(
-        topic=topic,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        region_code=str(getattr(obj, "region_id", "") or ""),
-        actor_id=getattr(actor, "pk", None),
-        data=data or {},
-        created_at=at or timezone.now(),
+    (event,) = outbox_write_many(
+        [outbox_build(topic=topic, obj=obj, actor=actor, data=data, at=at)]
     )
-    event_id = event.pk
-    transaction.on_commit(lambda: _enqueue_dispatch(event_id))
     return event
 
 
-def _enqueue_dispatch(event_id: int) -> None:
-    try:
-        outbox_dispatch_task.enqueue(event_id)
-    except Exception:  # the change is saved; the sweep will dispatch the event
-        logger.exception("could not enqueue outbox event %s; the sweep will retry", event_id)
+def outbox_write_many(
+    events: Iterable[OutboxEvent], *, batch_size: int = 1000
+) -> list[OutboxEvent]:
+    """Write built events (``outbox_build``) with bulk inserts, in the caller's transaction,
+    and enqueue each one's dispatch when it commits (an import or a draw writes thousands;
+    a single change writes one). If enqueueing fails part-way, the rest are left to the
+    periodic sweep, which dispatches events never attempted after a minute."""
+    created = OutboxEvent.objects.bulk_create(list(events), batch_size=batch_size)
+    event_ids = [event.pk for event in created]
+    if event_ids:
+        transaction.on_commit(lambda: _enqueue_dispatches(event_ids))
+    return created
+
+
+def _enqueue_dispatches(event_ids: list[int]) -> None:
+    for position, event_id in enumerate(event_ids):
+        try:
+            outbox_dispatch_task.enqueue(event_id)
+        except Exception:  # the changes are saved; the sweep will dispatch the events
+            logger.exception(
+                "could not enqueue %d outbox events from %s on; the sweep will dispatch them",
+                len(event_ids) - position,
+                event_id,
+            )
+            return
 
 
 def retry_delay(attempts: int) -> timedelta:

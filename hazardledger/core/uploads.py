@@ -16,6 +16,8 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.files.base import File
+from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -58,6 +60,39 @@ class RandomName:
 
     def __hash__(self) -> int:
         return hash((self.folder, self.extensions, self.fallback))
+
+
+def save_on_commit(field: FieldFile, content: File) -> str:
+    """Give ``field`` its stored name now and write ``content`` when the transaction commits.
+
+    The name comes from the field's ``upload_to`` (``RandomName``: only the extension of
+    ``content.name`` is kept), so the row can be saved, and its name recorded, inside the
+    transaction; the bytes reach storage only once that transaction commits. A rolled-back
+    action therefore leaves no file behind, whoever rolled it back (the service itself or a
+    caller whose own transaction it ran in). Outside a transaction the file is written at once.
+    Returns the stored name. ``content`` is kept in memory until then.
+    """
+    instance = field.instance
+    name = field.field.generate_filename(instance, content.name or "")
+    setattr(instance, field.field.attname, name)
+    storage = field.storage
+    max_length = field.field.max_length
+    model = type(instance)
+    attname = field.field.attname
+    written: list[str] = []
+
+    def write() -> None:
+        if written:  # once, even if the callback runs again
+            return
+        stored = storage.save(name, content, max_length=max_length)
+        written.append(stored)
+        if stored != name and instance.pk is not None:
+            # The storage chose another name (a random name never collides, but a custom
+            # storage may still rename): point the row at the file as stored.
+            model._default_manager.filter(pk=instance.pk).update(**{attname: stored})
+
+    transaction.on_commit(write)
+    return name
 
 
 def upload_response(

@@ -1,7 +1,8 @@
 """Run python-calamine on one untrusted workbook, in a child process with limits.
 
 ``spreadsheets.read_sheet`` starts it as ``python -I calamine_worker.py PATH ROWS COLUMNS CELLS
-MEMORY SECONDS``; the parent writes the file and removes it, whatever becomes of the child. It writes one pickle to standard output:
+MEMORY SECONDS``; the parent writes the file and removes it, whatever becomes of the child.
+It writes one pickle to standard output:
 ``("rows", rows)`` with the first sheet's rows from A1, or ``("refused", reason, rows, columns)``
 where reason is ``"size"`` (past the row, column or cell limit), ``"no_sheets"`` or
 ``"unreadable"``.

@@ -1,14 +1,18 @@
 """Demo province, the hazard ledger: hazards in every state at about 3 in 10 sites.
 
 Each hazard's history is a path the state machine allows, written through the same chain
-function the workflow uses (``history.chain_event``), so ``verify_history`` passes on the demo.
-Deterministic for a seed (draws only from ``ctx.rng``), bulk inserts, scales with the sites.
+function the workflow uses (``history.chain_event``), with the fields each step changed, so
+``verify_history`` passes on the demo and each hazard replays from its chain. Every event also
+goes to the outbox, as the workflow's do, so the apps that react to hazards (the site risk
+level) catch up once the transaction commits. Deterministic for a seed (draws only from
+``ctx.rng``), bulk inserts, scales with the sites.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -23,6 +27,9 @@ from hazardledger.accounts.demo import person_name
 from hazardledger.accounts.models import Organisation, User
 from hazardledger.audit.models import AuditEvent
 from hazardledger.core.demo import DemoContext
+from hazardledger.core.models import OutboxEvent
+from hazardledger.core.outbox import outbox_write_many
+from hazardledger.regions.selectors import is_under
 from hazardledger.registry.models import Site
 
 from .choices import (
@@ -38,7 +45,7 @@ from .choices import (
     QuickReportStatus,
 )
 from .deadlines import is_overdue, local_today
-from .history import chain_event, jsonable
+from .history import chain_event, hazard_state, json_value, jsonable, state_changes
 from .models import (
     Evidence,
     ExtensionRequest,
@@ -47,8 +54,10 @@ from .models import (
     QuickReport,
     RectificationPlan,
 )
-from .workflow import TRANSITIONS, refresh_site_risk_levels
+from .workflow import TRANSITIONS
+from .workflow.effects import hazard_outbox_event
 
+logger = logging.getLogger(__name__)
 A, S = HazardAction, HazardStatus
 HAZARDS_PER_SITE = 0.3
 MAJOR_SHARE = 0.08
@@ -144,8 +153,8 @@ class Party:
 @dataclass
 class Built:
     hazard: Hazard
-    # (action, actor, time, reason, data, from status, to status)
-    steps: list[tuple[str, Party, datetime, str, dict[str, Any], str, str]] = field(
+    # (action, actor, time, reason, data, from status, to status, changes)
+    steps: list[tuple[str, Party, datetime, str, dict[str, Any], str, str, dict[str, Any]]] = field(
         default_factory=list
     )
     plans: list[RectificationPlan] = field(default_factory=list)
@@ -190,18 +199,18 @@ class _People:
     def responsible(self, site: Site, role: str = Role.ENTERPRISE_OFFICER) -> Party:
         if site.organisation_id:
             return self._user_or_stand_in(self.orgs.get(site.organisation_id), role)
-        township = next((t for t in self.townships if site.region_id.startswith(t.region_id)), None)
+        township = next((t for t in self.townships if is_under(site.region_id, t.region_id)), None)
         return self._user_or_stand_in(township, Role.GRID_WORKER)
 
     def inspector(self, site: Site) -> Party:
         for region, sectors, org in self.departments:
-            if site.region_id.startswith(region) and site.sector_id in sectors:
+            if is_under(site.region_id, region) and site.sector_id in sectors:
                 return self._user_or_stand_in(org, Role.INSPECTOR)
         return self._stand_in(None, Role.INSPECTOR)
 
     def regulator(self, site: Site) -> Party:
         for org in self.offices:
-            if site.region_id.startswith(org.region_id):
+            if is_under(site.region_id, org.region_id):
                 return self._user_or_stand_in(org, Role.OFFICE)
         return self.inspector(site)
 
@@ -248,9 +257,10 @@ def demo_populate(ctx: DemoContext) -> None:
     Guangzhou hazardous-chemicals sites and elsewhere; then a few quick reports.
 
     Steps: draw each hazard's site, grade and path; bulk-create the hazards; build each one's
-    events through ``chain_event`` (times increasing, never in the future) with its plans,
-    extension request and evidence; bulk-create those and the audit entries; store the chain
-    anchors; refresh the risk level of sites with an open major hazard.
+    events through ``chain_event`` (times increasing, never in the future; each with the
+    fields it changed) with its plans, extension request and evidence; bulk-create those, the
+    audit entries and the outbox events (the site risk level follows from them once the
+    transaction commits); store the chain anchors.
     """
     rng = ctx.rng
     now = ctx.now
@@ -266,7 +276,7 @@ def demo_populate(ctx: DemoContext) -> None:
         for s in sites
         if s.organisation_id == ent_a_org
         and s.sector_id == "hazardous_chemicals"
-        and s.region_id.startswith("4401")
+        and is_under(s.region_id, "4401")
     ]
     count = max(len(sites) * 3 // 10, 10)
     weights = [w for _s, w, _p in PATHS]
@@ -322,7 +332,9 @@ def demo_populate(ctx: DemoContext) -> None:
         hazard.found_by = finder.user
         hazard.recorded_by = finder.user
         item = Built(hazard)
-        item.steps.append((A.RECORD, finder, found_at, "", {"grade": grade}, "", S.RECORDED))
+        state = hazard_state(hazard)
+        first = {name: [None, value] for name, value in state.items()}
+        item.steps.append((A.RECORD, finder, found_at, "", {"grade": grade}, "", S.RECORDED, first))
         span = (now - found_at).total_seconds()
         offsets = sorted(rng.uniform(0.05, 0.95) * span for _ in steps)
         if force_overdue:
@@ -347,11 +359,14 @@ def demo_populate(ctx: DemoContext) -> None:
                 party = people.inspector(site) if rng.random() < 0.5 else people.regulator(site)
             data: dict[str, Any] = {}
             reason = ""
+            # The hazard's fields the step sets, as the workflow's effects set them.
+            updates: dict[str, Any] = {}
             if action == A.PLAN:
                 plan_fields = _plan_for(rng, hazard, local_today(at), party)
                 if force_overdue:
                     plan_fields["deadline"] = today - timedelta(days=rng.randint(5, 40))
                 deadline = plan_fields["deadline"]
+                updates["deadline"] = deadline
                 data = {"plan": plan_fields}
                 item.plans.append(
                     RectificationPlan(
@@ -369,16 +384,19 @@ def demo_populate(ctx: DemoContext) -> None:
                     ]
                 }
                 completed = at
+                updates["completed_at"] = at
                 last_submitter = party
                 item.evidence_events.append(len(item.steps))
             elif action in (A.ACCEPT, A.CONFIRM):
                 reason = "现场复核，整改到位，同意销号"
-                accepted_at, accepted_by = at, party.name
+                accepted_at, accepted_by = at, party.name[:100]
+                updates.update(closed_at=at, accepted_by_name=accepted_by)
                 if last_submitter is not None and last_submitter.name == party.name:
                     data = {"self_accepted": True}
             elif action == A.REJECT:
                 reason = "整改资料不全，请补充检测报告后重新提交"
                 completed = None
+                updates["completed_at"] = None
             elif action == A.REQUEST_EXTENSION:
                 assert deadline is not None  # every path files a plan before asking for more time
                 reason = "设备采购周期较长，申请延期"
@@ -400,9 +418,16 @@ def demo_populate(ctx: DemoContext) -> None:
                 reason = "复查发现问题反弹，整改不到位"
                 deadline = completed = accepted_at = None
                 accepted_by = ""
+                updates.update(
+                    closed_at=None, accepted_by_name="", completed_at=None, deadline=None
+                )
             # The state machine's own table: a path it does not allow fails here.
             new_status = TRANSITIONS[(status, action)].target
-            item.steps.append((action, party, at, reason, data, status, new_status))
+            updates["status"] = new_status
+            after = {**state, **{name: json_value(value) for name, value in updates.items()}}
+            changes = state_changes(state, after)
+            state = after
+            item.steps.append((action, party, at, reason, data, status, new_status, changes))
             if action in (A.ACCEPT, A.CONFIRM):
                 for p in item.plans:
                     p.closed_at = p.closed_at or at
@@ -420,23 +445,30 @@ def demo_populate(ctx: DemoContext) -> None:
     plans: list[RectificationPlan] = []
     extensions: list[ExtensionRequest] = []
     audits: list[AuditEvent] = []
+    outbox: list[OutboxEvent] = []
     for item in built:
         hazard = item.hazard
-        for action, party, at, reason, data, state, to in item.steps:
+        for action, party, at, reason, data, source, to, changes in item.steps:
             event = chain_event(
                 hazard=hazard,
                 action=action,
-                from_status=state,
+                from_status=source,
                 to_status=to,
                 actor=party.user,
                 at=at,
                 reason=reason,
                 data=data,
+                changes=changes,
                 actor_name=party.name,
                 actor_role=party.role,
                 organisation=party.organisation,
             )
             events.append(event)
+            outbox.append(
+                hazard_outbox_event(
+                    hazard=hazard, event=event, actor=party.user, from_status=source, to_status=to
+                )
+            )
             audits.append(
                 AuditEvent(
                     created_at=at,
@@ -449,7 +481,7 @@ def demo_populate(ctx: DemoContext) -> None:
                     object_type="hazards.hazard",
                     object_id=str(hazard.pk),
                     object_repr=str(hazard)[:200],
-                    before={"status": state} if state else None,
+                    before={"status": source} if source else None,
                     after={"status": to},
                     data=jsonable({"event": event.seq, "hash": event.hash, "reason": reason}),
                 )
@@ -499,11 +531,9 @@ def demo_populate(ctx: DemoContext) -> None:
         for index in item.evidence_events
     ]
     Evidence.objects.bulk_create(evidence, batch_size=BATCH)
+    # Handlers (the site risk level) see the demo's hazards as they see the workflow's.
+    outbox_write_many(outbox, batch_size=BATCH)
     reports = _quick_reports(ctx, people, photo, thumb, sha, size, fixed_major or sites[:1])
-    # Sites with an open major hazard count as major risk.
-    refresh_site_risk_levels(
-        {b.hazard.site_id for b in built if b.hazard.is_major and b.hazard.is_open}
-    )
     by_status: dict[str, int] = {}
     for item in built:
         by_status[item.hazard.status] = by_status.get(item.hazard.status, 0) + 1

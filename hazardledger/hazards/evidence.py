@@ -3,7 +3,8 @@
 The type is decided from the file's first bytes (``filetype``) and, for photos, by Pillow
 actually decoding it; the name the user gave is kept for display only and the stored name's
 extension comes from the detected type. Files go through Django's storage API, so the
-deployment picks local disk or object storage.
+deployment picks local disk or object storage, and are written when the transaction that
+saved their rows commits.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from hazardledger.core.images import UnreadableImage, image_check
+from hazardledger.core.uploads import save_on_commit
 
 from .choices import EvidenceKind
 from .constants import EVIDENCE_MAX_FILES, THUMBNAIL_SIZE, evidence_max_bytes
@@ -233,10 +235,12 @@ def make_thumbnail(checked: CheckedFile) -> ContentFile | None:
 def evidence_build(
     *, checked: CheckedFile, stage: str, actor: Any, region_id: str, **links: Any
 ) -> Any:
-    """Save the file (and its thumbnail) through the storage API and return the unsaved row.
+    """The unsaved evidence row for a checked file, its file (and thumbnail) to be stored
+    through the storage API when the transaction commits (``core.uploads.save_on_commit``).
 
     The stored name is random with the detected type's extension, so a user-chosen name never
-    reaches the file system.
+    reaches the file system; it is on the row at once, so the row can be saved in the same
+    transaction. A rolled-back action leaves no file behind.
     """
     from .models import Evidence
 
@@ -255,18 +259,11 @@ def evidence_build(
         region_id=region_id,
         **links,
     )
-    evidence.file.save(
-        f"{uuid.uuid4().hex}.{checked.extension}", ContentFile(_read(checked.upload)), save=False
+    save_on_commit(
+        evidence.file,
+        ContentFile(_read(checked.upload), name=f"{uuid.uuid4().hex}.{checked.extension}"),
     )
     thumbnail = make_thumbnail(checked)
     if thumbnail is not None:
-        evidence.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        save_on_commit(evidence.thumbnail, thumbnail)
     return evidence
-
-
-def evidence_discard(rows: list[Any]) -> None:
-    """Delete stored files of rows whose transaction rolled back (no orphans on disk)."""
-    for evidence in rows:
-        for field in (evidence.file, evidence.thumbnail):
-            if field and field.name:
-                field.storage.delete(field.name)

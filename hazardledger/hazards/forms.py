@@ -1,4 +1,6 @@
-"""Input validation for the hazard pages. Forms validate; services and the workflow write."""
+"""Input parsing for the hazard pages. Forms turn a request into the typed input of an action
+(``workflow.rules``: ``PlanInput``, ``HazardInput`` …); the rules validate it, once, and the
+services write. Problems the rules find come back on the form's fields."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hazardledger.access.scope import restrict
@@ -29,7 +32,7 @@ from .constants import EVIDENCE_MAX_FILES
 from .deadlines import local_today
 from .evidence import ACCEPT_ATTRIBUTE, check_uploads
 from .services import HAZARD_FIELDS
-from .workflow import TRANSITIONS
+from .workflow import TRANSITIONS, ActionInput, HazardInput, PlanInput, rule_for
 
 # A select of sites is offered up to this many; beyond it the site is chosen from its page.
 SITE_SELECT_MAX = 500
@@ -112,29 +115,24 @@ class HazardFieldsMixin(InputGuardMixin, forms.Form):
         help_text=_("Leave empty for yourself."),
     )
 
-    def clean_found_on(self) -> Any:
-        value = self.cleaned_data["found_on"]
-        if value and value > local_today():
-            raise forms.ValidationError(_("The date found cannot be in the future."))
-        return value
-
     def clean(self) -> dict[str, Any]:
+        """Run the recording rule (``HazardInput.validate``) now, so that the page shows its
+        problems before it looks for duplicates; fields that already failed to parse keep
+        their own message only."""
         data = super().clean() or {}
-        if data.get("grade") == HazardGrade.MAJOR:
-            if not (data.get("grade_basis") or "").strip():
-                self.add_error(
-                    "grade_basis",
-                    _("A major hazard needs its basis: the clause of the determination standard."),
-                )
-            if not data.get("interim_measures"):
-                self.add_error(
-                    "interim_measures", _("Record the interim measures taken for a major hazard.")
-                )
+        try:
+            self.hazard_input().validate(today=local_today())
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, messages)
         return data
 
-    def hazard_data(self) -> dict[str, Any]:
-        """The fields ``services.hazard_record`` and ``quick_report_accept`` take."""
-        return {key: self.cleaned_data.get(key) for key in HAZARD_FIELDS}
+    def hazard_input(self) -> HazardInput:
+        """The typed input ``services.hazard_record`` and ``quick_report_accept`` take."""
+        return HazardInput.from_data(
+            {key: self.cleaned_data[key] for key in HAZARD_FIELDS if key in self.cleaned_data}
+        )
 
 
 class HazardForm(StyledFormMixin, HazardFieldsMixin):
@@ -231,8 +229,9 @@ class ActionForm(StyledFormMixin, forms.Form):
     """Base of the action forms: the version the page showed, and a comment.
 
     Whether the comment (and, where there is one, the evidence) is required comes from the
-    workflow's table (``Transition.reason_required``/``files_required``), so the form and the
-    service cannot disagree.
+    action's rule (``Transition.reason_required``/``files_required``), so the form and the
+    service cannot disagree. ``to_input`` builds the action's typed input from the cleaned
+    data; the service validates it (its problems come back on these fields).
     """
 
     action = ""
@@ -257,10 +256,12 @@ class ActionForm(StyledFormMixin, forms.Form):
             self.fields["files"].required = bool(transition and transition.files_required)
 
     def service_kwargs(self) -> dict[str, Any]:
-        return {"comment": self.cleaned_data.get("comment", ""), "data": self.data_for_service()}
+        """``hazard_transition``'s arguments besides the hazard, the actor and the version."""
+        return {"comment": self.cleaned_data.get("comment", ""), "data": self.to_input()}
 
-    def data_for_service(self) -> dict[str, Any]:
-        return {}
+    def to_input(self) -> ActionInput:
+        """The action's typed input from the cleaned data (its fields by name)."""
+        return rule_for(self.action).input.from_data(self.cleaned_data)
 
 
 class PlanForm(ActionForm):
@@ -297,29 +298,11 @@ class PlanForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["deadline"].initial = local_today() + timedelta(days=30)
-        if self.hazard.is_major:
-            self.fields["contingency_plan"].required = True
-            self.fields["governance_programme"].required = True
-        else:
+        required = PlanInput.required_fields(self.hazard)
+        for name in ("contingency_plan", "governance_programme"):
+            self.fields[name].required = name in required
+        if not self.hazard.is_major:
             del self.fields["governance_programme"]
-
-    def clean_deadline(self) -> Any:
-        value = self.cleaned_data["deadline"]
-        if value and value < local_today():
-            raise forms.ValidationError(_("The deadline cannot be in the past."))
-        return value
-
-    def data_for_service(self) -> dict[str, Any]:
-        keys = (
-            "responsible_unit",
-            "responsible_person",
-            "measures",
-            "funds",
-            "deadline",
-            "contingency_plan",
-            "governance_programme",
-        )
-        return {key: self.cleaned_data.get(key) for key in keys}
 
 
 class EvidenceActionForm(ActionForm):
@@ -361,15 +344,6 @@ class RequestExtensionForm(ActionForm):
     comment_label = _("Reason")
     requested_deadline = forms.DateField(label=_("New deadline"), widget=DateInput)
 
-    def clean_requested_deadline(self) -> Any:
-        value = self.cleaned_data["requested_deadline"]
-        if self.hazard.deadline and value <= self.hazard.deadline:
-            raise forms.ValidationError(_("The new deadline must be after the current one."))
-        return value
-
-    def data_for_service(self) -> dict[str, Any]:
-        return {"requested_deadline": self.cleaned_data["requested_deadline"]}
-
 
 class ApproveExtensionForm(ActionForm):
     action = HazardAction.APPROVE_EXTENSION
@@ -385,18 +359,6 @@ class VoidForm(ActionForm):
     comment_label = _("Explanation")
     void_reason = forms.ChoiceField(label=_("Why void it"), choices=VoidReason.choices)
     duplicate_of = IdField(label=_("Duplicate of hazard number"), required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("void_reason") == VoidReason.DUPLICATE and not data.get("duplicate_of"):
-            self.add_error("duplicate_of", _("Give the number of the hazard it duplicates."))
-        return data
-
-    def data_for_service(self) -> dict[str, Any]:
-        return {
-            "void_reason": self.cleaned_data["void_reason"],
-            "duplicate_of": self.cleaned_data.get("duplicate_of"),
-        }
 
 
 class ReopenForm(ActionForm):

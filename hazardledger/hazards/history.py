@@ -1,23 +1,37 @@
-"""The hash chain of a hazard's history: building events and checking them.
+"""The hash chain of a hazard's history: building events, checking them, replaying them.
 
 Every event's hash is SHA-256 over a canonical JSON document of its fields plus the previous
 event's hash (sorted keys, no spaces, UTF-8, times in UTC ISO 8601 with microseconds). The
 workflow, the demo data and ``verify_history`` all use these functions, so there is one
 definition of what an event hashes to.
+
+Chain formats: events of format 1 (written before events carried their changes) hash what
+they always did. Events of format 2 (every new event) also record ``changes``, the hazard
+fields the step changed as ``{field: [old, new]}`` in JSON values, and their hash covers the
+format and the changes. The creation event lists every initial field (old ``None``), so
+``replay`` rebuilds a hazard's fields from its chain.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count
 
-from .models import GENESIS_HASH, HazardEvent
+from .models import GENESIS_HASH, Hazard, HazardEvent
+
+# The format new events are written in (see the module docstring).
+CURRENT_FORMAT = 2
+# Hazard columns that are bookkeeping, not facts of the hazard: never in ``changes``.
+BOOKKEEPING_FIELDS = frozenset(
+    {"id", "version", "history_seq", "history_head", "created_at", "updated_at"}
+)
 
 HASHED_FIELDS = (
     "hazard_id",
@@ -37,8 +51,73 @@ HASHED_FIELDS = (
 
 
 def jsonable(value: Any) -> Any:
-    """``value`` as it will come back from a JSON column (dates and decimals become strings)."""
+    """``value`` as it will come back from a JSON column (dates and decimals become strings);
+    an empty or missing value becomes ``{}`` (event data and changes)."""
     return json.loads(json.dumps(value or {}, cls=DjangoJSONEncoder))
+
+
+def json_value(value: Any) -> Any:
+    """One value as a JSON column gives it back (``None`` stays ``None``)."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def state_fields() -> tuple[str, ...]:
+    """The hazard's fields that events record: every column but the bookkeeping ones. A
+    foreign key is named by its field (``site``) and recorded as the related row's key."""
+    return tuple(
+        field.name for field in Hazard._meta.concrete_fields if field.name not in BOOKKEEPING_FIELDS
+    )
+
+
+def hazard_state(hazard: Hazard) -> dict[str, Any]:
+    """The hazard's recorded fields as JSON values (what ``replay`` of its chain gives)."""
+    return {
+        field.name: json_value(field.value_from_object(hazard))
+        for field in Hazard._meta.concrete_fields
+        if field.name not in BOOKKEEPING_FIELDS
+    }
+
+
+def state_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for the fields whose JSON value differs between two states
+    (``hazard_state``); a field missing from ``before`` counts as ``None`` there."""
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def creation_changes(hazard: Hazard) -> dict[str, list[Any]]:
+    """The creation event's changes: every recorded field, from ``None`` to its first value
+    (empty values included, so that the replayed state is complete)."""
+    return {name: [None, value] for name, value in hazard_state(hazard).items()}
+
+
+def replay(events: Iterable[HazardEvent]) -> dict[str, Any]:
+    """The hazard's fields rebuilt from its events (ordered by ``seq``): each format 2 event's
+    new values over the previous ones. Format 1 events carry no changes and add nothing, so a
+    chain that starts in format 1 replays only the fields changed since.
+
+    Scope columns (region, sector, enterprise) are copies of the site's: a site move re-copies
+    them without a hazard event (the site's own events record the move), so they replay as the
+    hazard's events last recorded them.
+    """
+    state: dict[str, Any] = {}
+    for event in events:
+        if event.format >= 2:
+            for name, (_old, new) in (event.changes or {}).items():
+                state[name] = new
+    return state
+
+
+def format_counts(*, hazard_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """How many events each chain format has (``{1: n, 2: m}``), for ``verify_history``."""
+    events = HazardEvent.objects.all()
+    if hazard_ids is not None:
+        events = events.filter(hazard_id__in=list(hazard_ids))
+    rows = events.order_by().values("format").annotate(n=Count("id"))
+    return {row["format"]: row["n"] for row in rows}
 
 
 def _utc(moment: datetime) -> str:
@@ -46,10 +125,14 @@ def _utc(moment: datetime) -> str:
 
 
 def canonical(event: HazardEvent) -> bytes:
-    """The bytes an event's hash covers."""
+    """The bytes an event's hash covers: format 1 as it always was; format 2 adds the format
+    and the changes."""
     document = {name: getattr(event, name) for name in HASHED_FIELDS}
     document["created_at"] = _utc(event.created_at)
     document["prev_hash"] = event.prev_hash
+    if event.format >= 2:
+        document["format"] = event.format
+        document["changes"] = event.changes
     return json.dumps(
         document, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder
     ).encode()
@@ -69,15 +152,17 @@ def chain_event(
     at: datetime,
     reason: str = "",
     data: dict[str, Any] | None = None,
+    changes: Mapping[str, Any] | None = None,
     actor_name: str = "",
     actor_role: str = "",
     organisation: Any = None,
 ) -> HazardEvent:
-    """An unsaved event appended to ``hazard``'s chain, with its hash computed.
+    """An unsaved event of the current format, carrying ``changes``, appended to ``hazard``'s
+    chain, with its hash computed.
 
     Advances ``hazard.history_seq`` and ``hazard.history_head`` in memory; the caller saves
-    both (the workflow does so in the same transaction, under the row lock its conditional
-    UPDATE took). ``actor`` may be None (demo data, system jobs) with ``actor_name`` given.
+    both (the workflow does so in the same transaction, under the row lock it took).
+    ``actor`` may be None (demo data, system jobs) with ``actor_name`` given.
     """
     if actor is not None:
         organisation = organisation if organisation is not None else actor.organisation
@@ -98,6 +183,8 @@ def chain_event(
         created_at=at,
         reason=reason,
         data=jsonable(data),
+        format=CURRENT_FORMAT,
+        changes=jsonable(changes),
         prev_hash=hazard.history_head,
     )
     event.hash = event_hash(event)

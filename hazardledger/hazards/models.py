@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hazardledger.core.models import TimeStampedModel
+from hazardledger.core.models import TenantRow, TimeStampedModel
 from hazardledger.core.uploads import PHOTO_EXTENSIONS, RandomName
 
 from .choices import (
@@ -40,13 +40,15 @@ __all__ = [
 GENESIS_HASH = "0" * 64
 
 
-class Hazard(TimeStampedModel):
+class Hazard(TimeStampedModel, TenantRow):
     """One hazard (事故隐患) from discovery to sign-off.
 
-    ``region``, ``sector`` and ``organisation`` are copied from the site when the hazard is
-    recorded, so that lists, scope and partitions need no join. ``status`` changes only
-    through ``workflow.hazard_transition``; ``version`` grows on every change, so an action
-    taken from a stale page is refused instead of applied. ``deadline`` is the current
+    ``region``, ``sector`` and ``organisation`` (``TenantRow``) are copied from the site when
+    the hazard is recorded, so that lists, scope and partitions need no join. ``status``
+    changes only through ``workflow.hazard_transition``; ``version`` grows on every change of
+    who may act or what a decision means (every move between statuses, a new deadline), so an
+    action taken from a stale page is refused instead of applied; actions that keep the status
+    and change nothing on the page (an extension request) leave it. ``deadline`` is the current
     rectification deadline (from the plan, moved by approved extensions); overdue is derived
     from it (``deadlines.py``). ``history_seq`` and ``history_head`` anchor the hash chain of
     the hazard's events: the number and hash of the last event, so that deleting events at the
@@ -55,24 +57,6 @@ class Hazard(TimeStampedModel):
 
     site = models.ForeignKey(
         "registry.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="hazards"
-    )
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("region"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="region_code",
-    )
-    sector = models.ForeignKey(
-        "regions.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+"
-    )
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("responsible enterprise"),
-        on_delete=models.PROTECT,
-        related_name="hazards",
-        null=True,
-        blank=True,
     )
     location = models.CharField(_("where at the site"), max_length=200)
     description = models.TextField(_("description"), max_length=2000)
@@ -282,6 +266,13 @@ class HazardEvent(models.Model):
     canonical JSON of its fields and ``prev_hash`` (``history.event_hash``). Changing, inserting
     or deleting an event breaks the chain, and ``manage.py verify_history`` names where. On
     PostgreSQL a trigger refuses UPDATE and DELETE on this table.
+
+    ``format`` is the chain format the event was written in: 1 for events written before
+    events carried their changes (their hash covers what it always did), 2 for events that
+    record ``changes``, the hazard fields the step changed as ``{field: [old, new]}`` (JSON
+    values; the first event lists every initial field with ``None`` as old), so that the
+    hazard's fields can be replayed from its chain (``history.replay``). Format 2 hashes cover
+    the format and the changes too.
     """
 
     hazard = models.ForeignKey(
@@ -319,6 +310,10 @@ class HazardEvent(models.Model):
     created_at = models.DateTimeField(_("time"))
     reason = models.TextField(_("reason or comment"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    format = models.PositiveSmallIntegerField(_("chain format"), default=1, editable=False)
+    changes = models.JSONField(
+        _("changes"), default=dict, blank=True, editable=False, encoder=DjangoJSONEncoder
+    )
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -404,24 +399,17 @@ class Evidence(models.Model):
         return self.kind == EvidenceKind.PHOTO
 
 
-class QuickReport(TimeStampedModel):
+class QuickReport(TimeStampedModel, TenantRow):
     """A hazard reported in a minute from a phone: a photo, the place, a sentence.
 
     Any user of an enterprise or township may report; the responsible party (the enterprise's
     safety officer or principal; the township for a site without an enterprise) triages it into
     the ledger or rejects it with a reason the reporter sees. Scoped like hazards, by the
-    site's region, sector and enterprise.
+    site's region, sector and enterprise (``TenantRow``).
     """
 
     site = models.ForeignKey(
         "registry.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="+"
-    )
-    region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", db_column="region_code"
-    )
-    sector = models.ForeignKey("regions.Sector", on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     location = models.CharField(_("where"), max_length=200, blank=True)
     description = models.TextField(_("what is wrong"), max_length=1000)

@@ -45,6 +45,19 @@ def responsible_q(user: Any) -> Q | None:
     return None
 
 
+def is_responsible_for(user: Any, obj: Any) -> bool:
+    """``responsible_q`` for one row already known to be in the user's scope, without a query
+    (the two say the same; keep them side by side)."""
+    org = getattr(user, "organisation", None)
+    if org is None:
+        return False
+    if org.kind == OrganisationKind.ENTERPRISE:
+        return bool(obj.organisation_id == org.pk)
+    if org.kind == OrganisationKind.TOWNSHIP:
+        return obj.organisation_id is None
+    return False
+
+
 class PartyPolicy(ModelPolicy):
     """Actions in ``party_actions`` are narrowed to the responsible party for users on a
     party's side; regulators act in their scope."""
@@ -71,8 +84,24 @@ class PartyPolicy(ModelPolicy):
             return responsible_q(user)
         return Q()
 
+    def user_has_permission_for_visible_instance(self, user: Any, action: str, obj: Any) -> bool:
+        """``user_has_permission_for_instance`` for an object the caller fetched through the
+        user's scope (a page showing it): the role and the party narrowing, without a query.
+        The same answer as ``instance_q``, evaluated on the row in memory."""
+        if not self.user_has_permission(user, action):
+            return False
+        if action not in self.party_actions or is_unrestricted(user):
+            return True
+        org = getattr(user, "organisation", None)
+        if org is None:
+            return False
+        if org.kind in PARTY_KINDS:
+            return is_responsible_for(user, obj)
+        return True
 
-# The workflow's permissions (workflow.TABLE names them per grade).
+
+# The workflow's permissions (workflow.table names them per grade); a new action's permission
+# is granted here.
 WORKFLOW_PERMISSIONS = {
     "plan": RECTIFIERS,
     "fix": RECTIFIERS,

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import difflib
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import reduce
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from hazardledger.access.scope import restrict, user_can
-from hazardledger.accounts.choices import OrganisationKind, Role
+from hazardledger.access.scope import restrict
+from hazardledger.core.extensions import QUEUE_SECTIONS
 
-from .choices import OPEN_STATUSES, ExtensionStatus, HazardGrade, HazardStatus, QuickReportStatus
+from .choices import OPEN_STATUSES, HazardGrade, HazardStatus, QuickReportStatus
 from .constants import (
     DUPLICATE_MAX_CANDIDATES,
     DUPLICATE_MIN_SIMILARITY,
@@ -21,7 +24,8 @@ from .constants import (
 )
 from .deadlines import local_today, overdue_q
 from .models import Hazard, HazardEvent, QuickReport
-from .policies import HAZARD_POLICY
+from .policies import HAZARD_POLICY, QUICK_REPORT_POLICY
+from .workflow import TABLE, rule_for
 
 
 def hazard_list(*, user: Any, action: str = "view") -> QuerySet[Hazard]:
@@ -111,6 +115,9 @@ def possible_duplicates(
 
 @dataclass
 class QueueSection:
+    """One section of a user's work queue as the page shows it: the first hazards, the
+    total, and the ledger's query listing them all."""
+
     key: str
     title: Any
     hazards: list[Hazard]
@@ -118,87 +125,59 @@ class QueueSection:
     link: str = ""
 
 
-def _responsible_q(user: Any) -> Q | None:
-    """Hazards the user acts on as the responsible party (None: the user is not one)."""
-    org = user.organisation
-    if org is None:
+def hazards_awaiting(*, user: Any, actions: Iterable[str]) -> QuerySet[Hazard] | None:
+    """The hazards on which ``user`` may take one of ``actions`` now, or None when the user
+    may take none of them on any hazard (the queue then leaves the section out).
+
+    Read from the workflow's table and rules, never restated: for each row of those actions
+    and each grade it exists for, the hazards in that status and grade that the hazard policy
+    lets the user take the row's permission on (role, scope, responsible party), narrowed by
+    the action's precondition where it is a filter (``Rule.queue_q``: a pending extension
+    request someone else made).
+    """
+    statuses: dict[tuple[str, str, str], set[str]] = {}
+    for transition in TABLE:
+        if transition.action not in actions:
+            continue
+        for grade, permission in transition.permission.items():
+            if permission is not None:
+                key = (transition.action, permission, grade)
+                statuses.setdefault(key, set()).add(transition.source)
+    parts: list[QuerySet[Hazard]] = []
+    for (action, permission, grade), sources in statuses.items():
+        if not HAZARD_POLICY.user_has_permission(user, permission):
+            continue
+        qs = HAZARD_POLICY.instances_user_has_permission_for(user, permission).filter(
+            grade=grade, status__in=sorted(sources)
+        )
+        queue_q = rule_for(action).queue_q
+        if queue_q is not None:
+            qs = qs.filter(queue_q(user))
+        parts.append(qs)
+    if not parts:
         return None
-    if org.kind == OrganisationKind.ENTERPRISE:
-        return Q(organisation_id=org.pk)
-    if org.kind == OrganisationKind.TOWNSHIP:
-        return Q(organisation__isnull=True)
-    return None
-
-
-def _role_may(user: Any, permission: str) -> bool:
-    return HAZARD_POLICY.user_has_permission(user, permission)
+    return reduce(operator.or_, parts)
 
 
 def hazard_queue(*, user: Any, limit: int = 10) -> list[QueueSection]:
-    """The user's work queue: one section per kind of work their role does, in order.
-
-    Sections: to plan, to rectify, to accept or confirm, extension requests to decide, overdue,
-    open major hazards in scope. Each holds the first ``limit`` hazards and the total.
+    """The user's work queue: the sections registered in ``core.extensions.QUEUE_SECTIONS``
+    (this app's in ``extensions.py``; later apps add theirs), in order, leaving out those that
+    are not for this user (their queryset is None). Each holds the first ``limit`` hazards,
+    soonest deadline first, and the total.
     """
-    from django.utils.translation import gettext_lazy as _
-
-    base = hazard_list(user=user)
-    role = getattr(user, "role", "")
-    responsible = _responsible_q(user)
-    regulator = role in (Role.INSPECTOR, Role.OFFICE)
-    specs: list[tuple[str, Any, Q, str]] = []
-    if responsible is not None and _role_may(user, "plan"):
-        specs.append(
-            (
-                "to_plan",
-                _("To plan"),
-                responsible & Q(status__in=[HazardStatus.RECORDED, HazardStatus.REOPENED]),
-                "status=recorded",
-            )
-        )
-    if responsible is not None and _role_may(user, "submit"):
-        specs.append(
-            (
-                "to_rectify",
-                _("To rectify"),
-                responsible & Q(status=HazardStatus.RECTIFYING),
-                "status=rectifying",
-            )
-        )
-    accept = Q(pk__in=[])
-    if responsible is not None and _role_may(user, "accept_general"):
-        accept |= responsible & Q(
-            grade=HazardGrade.GENERAL, status__in=[HazardStatus.SUBMITTED, HazardStatus.FIXED]
-        )
-    if _role_may(user, "accept_major") and regulator:
-        accept |= Q(grade=HazardGrade.MAJOR, status=HazardStatus.SUBMITTED)
-    if accept != Q(pk__in=[]):
-        specs.append(("to_accept", _("To accept"), accept, "status=submitted"))
-    decide = Q(pk__in=[])
-    if responsible is not None and _role_may(user, "decide_extension_general"):
-        decide |= responsible & Q(grade=HazardGrade.GENERAL)
-    if regulator and _role_may(user, "decide_extension_major"):
-        decide |= Q(grade=HazardGrade.MAJOR)
-    if decide != Q(pk__in=[]):
-        pending = Q(extensions__status=ExtensionStatus.PENDING) & ~Q(
-            extensions__requested_by_id=user.pk
-        )
-        specs.append(("extensions", _("Extension requests to decide"), decide & pending, ""))
-    specs.append(("overdue", _("Overdue"), overdue_q(), "overdue=1"))
-    specs.append(
-        (
-            "major",
-            _("Open major hazards in my scope"),
-            Q(grade=HazardGrade.MAJOR, status__in=OPEN_STATUSES),
-            "grade=major&status=open",
-        )
-    )
     sections = []
-    for name, title, q, link in specs:
-        qs = base.filter(q).distinct().order_by("deadline", "-found_on", "-id")
+    for section in QUEUE_SECTIONS.all():
+        found = section.queryset(user)
+        if found is None:
+            continue
+        qs = (
+            found.select_related("site", "region", "sector", "organisation")
+            .distinct()
+            .order_by("deadline", "-found_on", "-id")
+        )
         items = list(qs[:limit])
         total = len(items) if len(items) < limit else qs.count()
-        sections.append(QueueSection(name, title, items, total, link))
+        sections.append(QueueSection(section.name, section.title, items, total, section.link))
     return sections
 
 
@@ -209,13 +188,10 @@ def quick_report_list(*, user: Any) -> QuerySet[QuickReport]:
 
 
 def quick_reports_to_triage(*, user: Any) -> QuerySet[QuickReport]:
-    """New reports the user may triage as the responsible party."""
-    if not user_can(user, QuickReport, "triage"):
-        return QuickReport.objects.none()
-    responsible = _responsible_q(user)
-    if responsible is None:
-        return QuickReport.objects.none()
-    return quick_report_list(user=user).filter(responsible, status=QuickReportStatus.NEW)
+    """New reports the user may triage: those the quick-report policy lets them triage (the
+    triage role, as the responsible party)."""
+    qs = QuickReport.objects.select_related("site", "hazard").filter(status=QuickReportStatus.NEW)
+    return QUICK_REPORT_POLICY.instances_user_has_permission_for(user, "triage", qs)
 
 
 def evidence_get(*, user: Any, pk: int) -> Any:

@@ -6,42 +6,40 @@ Moves between statuses go through ``workflow.hazard_transition`` only.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hazardledger.access.scope import restrict, user_can
+from hazardledger.access.scope import restrict
 from hazardledger.audit.services import record as audit_record
+from hazardledger.core.errors import Invalid
 from hazardledger.registry.models import Site
 
 from .choices import (
     EvidenceKind,
     EvidenceStage,
     HazardAction,
-    HazardCategory,
     HazardGrade,
-    HazardSource,
     HazardStatus,
-    InterimMeasure,
     QuickReportStatus,
 )
 from .deadlines import local_today
-from .evidence import evidence_build, evidence_discard
+from .evidence import CheckedFile, evidence_build
+from .history import creation_changes
 from .models import Evidence, Hazard, QuickReport
+from .policies import HAZARD_POLICY, QUICK_REPORT_POLICY
 from .workflow import (
     ConcurrentEditError,
+    HazardInput,
     TransitionNotAllowed,
     check_files,
     history_append,
-    is_responsible_party,
-    schedule_risk_refresh,
 )
 
+# The fields a hazard is recorded with (``workflow.HazardInput``).
 HAZARD_FIELDS = (
     "location",
     "description",
@@ -59,69 +57,32 @@ HAZARD_FIELDS = (
 def _site_in_scope(*, actor: Any, site_id: Any) -> Site:
     site = restrict(Site.objects.all(), actor, "view").filter(pk=site_id).first()
     if site is None:
-        raise ValidationError({"site": [_("Choose a site in your area.")]})
+        raise Invalid({"site": [_("Choose a site in your area.")]})
     return site
-
-
-def _validate_hazard_data(data: Mapping[str, Any], today: date) -> dict[str, Any]:
-    errors: dict[str, list[str]] = {}
-    values = {key: data.get(key) for key in HAZARD_FIELDS}
-    for key in ("location", "description", "grade_basis", "found_by_name", "interim_note"):
-        values[key] = (values[key] or "").strip()
-    for key in ("location", "description"):
-        if not values[key]:
-            errors.setdefault(key, []).append(_("This field is required."))
-    if values["category"] not in HazardCategory.values:
-        errors.setdefault("category", []).append(_("Choose a category."))
-    if values["grade"] not in HazardGrade.values:
-        errors.setdefault("grade", []).append(_("Choose the grade."))
-    if values["source"] not in HazardSource.values:
-        errors.setdefault("source", []).append(_("Choose the source."))
-    found_on = values["found_on"]
-    if not isinstance(found_on, date):
-        errors.setdefault("found_on", []).append(_("Enter the date it was found."))
-    elif found_on > today:
-        errors.setdefault("found_on", []).append(_("The date found cannot be in the future."))
-    measures = list(values["interim_measures"] or [])
-    if any(m not in InterimMeasure.values for m in measures):
-        errors.setdefault("interim_measures", []).append(_("Unknown interim measure."))
-    values["interim_measures"] = measures
-    if values["grade"] == HazardGrade.MAJOR:
-        if not values["grade_basis"]:
-            errors.setdefault("grade_basis", []).append(
-                _("A major hazard needs its basis: the clause of the determination standard.")
-            )
-        if not measures:
-            errors.setdefault("interim_measures", []).append(
-                _("Record the interim measures taken for a major hazard.")
-            )
-    if errors:
-        raise ValidationError(errors)
-    return values
 
 
 def _hazard_create(
     *,
     actor: Any,
     site: Site,
-    values: dict[str, Any],
+    value: HazardInput,
     now: Any,
     event_data: dict[str, Any],
-    checked: list[Any],
-    stored: list[Evidence],
+    checked: Sequence[CheckedFile],
     stage: str = EvidenceStage.FOUND,
 ) -> Hazard:
+    """Save the hazard and its first event (every initial field in its changes) with the
+    audit entry and the outbox event, then its evidence rows (files stored on commit). Runs
+    in the caller's transaction."""
     hazard = Hazard(
         site=site,
-        region_id=site.region_id,
-        sector_id=site.sector_id,
-        organisation_id=site.organisation_id,
         found_by=actor,
         recorded_by=actor,
         status=HazardStatus.RECORDED,
-        reported_at=now if values["grade"] == HazardGrade.MAJOR else None,
-        **values,
+        reported_at=now if value.grade == HazardGrade.MAJOR else None,
+        **value.hazard_fields(),
     )
+    hazard.copy_scope_from(site)
     hazard.found_by_name = hazard.found_by_name or actor.display_name[:100]
     hazard.save()
     if checked:
@@ -134,66 +95,65 @@ def _hazard_create(
         actor=actor,
         at=now,
         data=event_data,
+        changes=creation_changes(hazard),
     )
     for item in checked:
-        evidence = evidence_build(
+        evidence_build(
             checked=item,
             stage=stage,
             actor=actor,
             region_id=hazard.region_id,
             hazard=hazard,
             event=event,
-        )
-        stored.append(evidence)
-        evidence.save()
-    schedule_risk_refresh(hazard=hazard, action=HazardAction.RECORD)
+        ).save()
     hazard.refresh_from_db()
     return hazard
+
+
+def _record_event_data(value: HazardInput, possible_duplicates: Sequence[int]) -> dict[str, Any]:
+    data: dict[str, Any] = {"grade": value.grade}
+    if value.interim_measures:
+        data["interim_measures"] = list(value.interim_measures)
+    if possible_duplicates:
+        data["possible_duplicates"] = sorted(int(pk) for pk in possible_duplicates)
+    return data
 
 
 def hazard_record(
     *,
     actor: Any,
     site_id: Any,
-    data: Mapping[str, Any],
+    data: HazardInput | Mapping[str, Any],
     files: Sequence[Any] = (),
     possible_duplicates: Sequence[int] = (),
 ) -> Hazard:
     """Record a new hazard at a site in the actor's scope and return it.
 
-    Region, sector and enterprise are copied from the site. A major hazard needs the basis of
-    its grade and its interim measures; it is stamped "reported to the regulator" at once and
-    appears in the queue of every regulator whose scope covers its region and sector.
+    ``data`` is a ``workflow.HazardInput`` (what the record form builds) or a mapping of its
+    fields. Region, sector and enterprise are copied from the site. A major hazard needs the
+    basis of its grade and its interim measures; it is stamped "reported to the regulator" at
+    once and appears in the queue of every regulator whose scope covers its region and sector.
     ``possible_duplicates`` are the hazards the user was shown and chose to record past; they
-    are kept in the event. Raises ``ValidationError`` per field, ``TransitionNotAllowed`` when
+    are kept in the event. A plain ``atomic()`` block (an inspection records its findings
+    inside its own transaction). Raises ``Invalid`` per field, ``TransitionNotAllowed`` when
     the actor may not record hazards.
     """
-    if not user_can(actor, Hazard, "add"):
+    if not HAZARD_POLICY.user_has_permission(actor, "add"):
         raise TransitionNotAllowed
     site = _site_in_scope(actor=actor, site_id=site_id)
     now = timezone.now()
-    values = _validate_hazard_data(data, local_today(now))
+    value = HazardInput.from_data(data)
+    value.validate(today=local_today(now))
     checked = check_files(files)
-    event_data: dict[str, Any] = {"grade": values["grade"]}
-    if values["interim_measures"]:
-        event_data["interim_measures"] = values["interim_measures"]
-    if possible_duplicates:
-        event_data["possible_duplicates"] = sorted(int(pk) for pk in possible_duplicates)
-    stored: list[Evidence] = []
-    try:
-        with transaction.atomic():
-            return _hazard_create(
-                actor=actor,
-                site=site,
-                values=values,
-                now=now,
-                event_data=event_data,
-                checked=checked,
-                stored=stored,
-            )
-    except Exception:
-        evidence_discard(stored)
-        raise
+    with transaction.atomic():
+        return _hazard_create(
+            actor=actor,
+            site=site,
+            value=value,
+            now=now,
+            event_data=_record_event_data(value, possible_duplicates),
+            checked=checked,
+        )
 
 
 def quick_report_create(
@@ -206,66 +166,58 @@ def quick_report_create(
     latitude: Any = None,
     longitude: Any = None,
 ) -> QuickReport:
-    """A quick report from a phone: a photo, the site and a sentence.
+    """A quick report from a phone: a photo, the site and a sentence (photos stored when the
+    transaction commits).
 
-    Raises ``TransitionNotAllowed`` when the actor's role may not report, ``ValidationError``
-    when the site is outside the actor's area, the sentence is empty or no photo is attached.
+    Raises ``TransitionNotAllowed`` when the actor's role may not report, ``Invalid`` when the
+    site is outside the actor's area, the sentence is empty or no photo is attached.
     """
-    if not user_can(actor, QuickReport, "add"):
+    if not QUICK_REPORT_POLICY.user_has_permission(actor, "add"):
         raise TransitionNotAllowed
     site = _site_in_scope(actor=actor, site_id=site_id)
     description = (description or "").strip()
     if not description:
-        raise ValidationError({"description": [_("Say in a sentence what is wrong.")]})
+        raise Invalid({"description": [_("Say in a sentence what is wrong.")]})
     checked = check_files(files)
     if not any(c.kind == EvidenceKind.PHOTO for c in checked):
-        raise ValidationError({"files": [_("Take or attach at least one photo.")]})
-    stored: list[Evidence] = []
-    try:
-        with transaction.atomic():
-            report = QuickReport.objects.create(
-                site=site,
-                region_id=site.region_id,
-                sector_id=site.sector_id,
-                organisation_id=site.organisation_id,
-                location=(location or "").strip()[:200],
-                description=description,
-                latitude=latitude,
-                longitude=longitude,
-                reporter=actor,
-                reporter_name=actor.display_name[:100],
-            )
-            for item in checked:
-                evidence = evidence_build(
-                    checked=item,
-                    stage=EvidenceStage.REPORT,
-                    actor=actor,
-                    region_id=site.region_id,
-                    quick_report=report,
-                )
-                stored.append(evidence)
-                evidence.save()
-            audit_record(
+        raise Invalid({"files": [_("Take or attach at least one photo.")]})
+    with transaction.atomic():
+        report = QuickReport(
+            site=site,
+            location=(location or "").strip()[:200],
+            description=description,
+            latitude=latitude,
+            longitude=longitude,
+            reporter=actor,
+            reporter_name=actor.display_name[:100],
+        )
+        report.copy_scope_from(site)
+        report.save()
+        for item in checked:
+            evidence_build(
+                checked=item,
+                stage=EvidenceStage.REPORT,
                 actor=actor,
-                action="hazards.quickreport.create",
-                obj=report,
-                after={"status": report.status},
-                data={"files": [c.describe() for c in checked]},
-            )
-            return report
-    except Exception:
-        evidence_discard(stored)
-        raise
+                region_id=site.region_id,
+                quick_report=report,
+            ).save()
+        audit_record(
+            actor=actor,
+            action="hazards.quickreport.create",
+            obj=report,
+            after={"status": report.status},
+            data={"files": [c.describe() for c in checked]},
+        )
+        return report
 
 
 def quick_report_can_triage(*, actor: Any, report: QuickReport) -> bool:
-    """True when ``actor`` may triage ``report``: the triage role, acting for the responsible
-    party of its site (the enterprise; the township for a site without one)."""
+    """True when ``actor`` may triage ``report`` now: it is new, and the quick-report policy
+    lets the actor triage it (the triage role, acting for the responsible party of its site:
+    the enterprise; the township for a site without one)."""
     if report.status != QuickReportStatus.NEW:
         return False
-    if not user_can(actor, QuickReport, "triage"):
-        return False
-    return is_responsible_party(actor=actor, hazard=report)  # type: ignore[arg-type]
+    return QUICK_REPORT_POLICY.user_has_permission_for_instance(actor, "triage", report)
 
 
 def _claim_report(
@@ -294,17 +246,18 @@ def quick_report_accept(
     actor: Any,
     report: QuickReport,
     expected_version: int,
-    data: Mapping[str, Any],
+    data: HazardInput | Mapping[str, Any],
     possible_duplicates: Sequence[int] = (),
 ) -> Hazard:
     """Triage a quick report into the ledger: record the hazard with the report's photos.
 
     The new hazard's first event names the report and the hashes of its photos. Raises
     ``ConcurrentEditError`` when someone triaged it first, ``TransitionNotAllowed`` or
-    ``ValidationError`` as ``hazard_record`` does.
+    ``Invalid`` as ``hazard_record`` does.
     """
     now = timezone.now()
-    values = _validate_hazard_data(data, local_today(now))
+    value = HazardInput.from_data(data)
+    value.validate(today=local_today(now))
     with transaction.atomic():
         _claim_report(
             actor=actor,
@@ -313,11 +266,11 @@ def quick_report_accept(
             status=QuickReportStatus.ACCEPTED,
         )
         photos = list(report.evidence.all())
-        event_data: dict[str, Any] = {
-            "grade": values["grade"],
-            "quick_report": report.pk,
-            "reported_by": report.reporter_name,
-            "files": [
+        event_data = _record_event_data(value, possible_duplicates)
+        event_data.update(
+            quick_report=report.pk,
+            reported_by=report.reporter_name,
+            files=[
                 {
                     "name": e.original_name,
                     "type": e.content_type,
@@ -326,19 +279,14 @@ def quick_report_accept(
                 }
                 for e in photos
             ],
-        }
-        if values["interim_measures"]:
-            event_data["interim_measures"] = values["interim_measures"]
-        if possible_duplicates:
-            event_data["possible_duplicates"] = sorted(int(pk) for pk in possible_duplicates)
+        )
         hazard = _hazard_create(
             actor=actor,
             site=report.site,
-            values=values,
+            value=value,
             now=now,
             event_data=event_data,
             checked=[],
-            stored=[],
         )
         first_event = hazard.events.get(seq=1)
         Evidence.objects.filter(quick_report=report).update(hazard=hazard, event=first_event)
@@ -357,10 +305,12 @@ def quick_report_accept(
 def quick_report_reject(
     *, actor: Any, report: QuickReport, expected_version: int, reason: str
 ) -> QuickReport:
-    """Reject a quick report with a reason the reporter sees on their list."""
+    """Reject a quick report with a reason the reporter sees on their list. Raises
+    ``Invalid`` without a reason, ``ConcurrentEditError`` when someone triaged it first,
+    ``TransitionNotAllowed`` when the actor may not triage it."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": [_("Give a reason the reporter will see.")]})
+        raise Invalid({"reason": [_("Give a reason the reporter will see.")]})
     with transaction.atomic():
         _claim_report(
             actor=actor,

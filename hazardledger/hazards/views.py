@@ -7,13 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -24,8 +25,10 @@ from hazardledger.access.scope import get_object_for_user, scope_region_code, us
 from hazardledger.access.views import ActionRequiredMixin, ScopedObjectMixin, ScopedQuerysetMixin
 from hazardledger.accounts.choices import Role
 from hazardledger.accounts.http import AuthenticatedHttpRequest
+from hazardledger.core.errors import Invalid, form_add_service_error
 from hazardledger.core.forms import parse_id
 from hazardledger.core.htmx import HtmxTemplateMixin
+from hazardledger.core.transactions import durable_atomic
 from hazardledger.core.uploads import upload_response
 from hazardledger.regions.selectors import region_filter_choices
 from hazardledger.registry.models import Site
@@ -62,7 +65,6 @@ from .workflow import (
     InvalidTransition,
     allowed_actions,
     hazard_transition,
-    is_responsible_party,
     transition_check,
 )
 
@@ -146,12 +148,14 @@ class HazardDetailView(ScopedObjectMixin, DetailView):
 
 @require_POST
 @login_required
+@durable_atomic()
 def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Take one workflow action (``action``) on a hazard from its page.
 
     A stale page gets the conflict message (409) and nothing changes; an action the user may
     not take is 403; one not possible in the hazard's state is 409; bad input re-renders the
-    page with the form's errors (200).
+    page with the form's errors (200). The view is the transaction's entry point: evidence
+    files are stored and outbox events dispatched once it commits.
     """
     hazard = get_object_for_user(hazard_list(user=request.user), request.user, "view", pk=pk)
     if action not in WORKFLOW_ACTIONS:
@@ -159,7 +163,7 @@ def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = ACTION_FORMS[action](request.POST, request.FILES, hazard=hazard)
     view = HazardDetailView(request=request, kwargs={"pk": pk}, object=hazard)
     if str(hazard.version) != form.data.get(f"{action}-version"):
-        return _render_detail(view, hazard, str(ConcurrentEditError.message), 409)
+        return _render_detail(view, hazard, str(ConcurrentEditError.default_message), 409)
     try:
         transition_check(hazard=hazard, action=action, actor=request.user, check_scope=False)
     except InvalidTransition as exc:
@@ -173,13 +177,11 @@ def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 **form.service_kwargs(),
             )
-        except ConcurrentEditError as exc:
+        except (ConcurrentEditError, InvalidTransition) as exc:
             hazard.refresh_from_db()
-            return _render_detail(view, hazard, str(exc), 409)
-        except InvalidTransition as exc:
-            return _render_detail(view, hazard, str(exc.message), 409)
-        except ValidationError as exc:
-            _add_errors(form, exc)
+            return _render_detail(view, hazard, str(exc.message), exc.status)
+        except Invalid as exc:
+            form_add_service_error(form, exc)
         else:
             messages.success(request, HazardAction(action).label)
             return HttpResponseRedirect(hazard.get_absolute_url())
@@ -205,14 +207,6 @@ def _stop_for_duplicates(form: Any, duplicates: list[Any]) -> bool:
     return False
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class HazardCreateView(ActionRequiredMixin, FormView):
     """Record a hazard; likely duplicates are shown first and must be waved through."""
 
@@ -233,6 +227,7 @@ class HazardCreateView(ActionRequiredMixin, FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user, "site": self.site}
 
+    @method_decorator(durable_atomic())
     def form_valid(self, form: HazardForm) -> HttpResponse:
         data = form.cleaned_data
         duplicates = possible_duplicates(
@@ -247,12 +242,12 @@ class HazardCreateView(ActionRequiredMixin, FormView):
             hazard = hazard_record(
                 actor=self.request.user,
                 site_id=data["site"].pk,
-                data=form.hazard_data(),
+                data=form.hazard_input(),
                 files=data.get("files") or [],
                 possible_duplicates=[d.hazard.pk for d in duplicates],
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
+        except Invalid as exc:
+            form_add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Hazard #%(n)d recorded.") % {"n": hazard.pk})
         return HttpResponseRedirect(hazard.get_absolute_url())
@@ -334,6 +329,7 @@ class QuickReportCreateView(ActionRequiredMixin, FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    @method_decorator(durable_atomic())
     def form_valid(self, form: QuickReportForm) -> HttpResponse:
         data = form.cleaned_data
         try:
@@ -346,8 +342,8 @@ class QuickReportCreateView(ActionRequiredMixin, FormView):
                 latitude=data.get("latitude"),
                 longitude=data.get("longitude"),
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
+        except Invalid as exc:
+            form_add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Thank you. Your report was sent to the safety officer."))
         return HttpResponseRedirect(self.request.path)
@@ -408,14 +404,10 @@ class QuickReportDetailView(ScopedObjectMixin, DetailView):
 
 
 def _report_for_triage(request: HttpRequest, pk: int) -> QuickReport:
-    """The report, if the user may triage it: 404 out of scope, 403 unless the user acts for
-    its responsible party. Whether it is still untriaged is the service's check (a conflict)."""
-    report = get_object_for_user(
-        quick_report_list(user=request.user), request.user, "triage", pk=pk
-    )
-    if not is_responsible_party(actor=request.user, hazard=report):  # type: ignore[arg-type]
-        raise PermissionDenied
-    return report
+    """The report, if the user may triage it: 404 out of scope, 403 unless the quick-report
+    policy lets the user triage it (as its responsible party). Whether it is still untriaged
+    is the service's check (a conflict)."""
+    return get_object_for_user(quick_report_list(user=request.user), request.user, "triage", pk=pk)
 
 
 def _render_report(
@@ -427,6 +419,7 @@ def _render_report(
 
 @require_POST
 @login_required
+@durable_atomic()
 def quick_report_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a quick report in the ledger (duplicates are shown first)."""
     report = _report_for_triage(request, pk)
@@ -443,14 +436,14 @@ def quick_report_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             report=report,
             expected_version=form.cleaned_data["version"],
-            data=form.hazard_data(),
+            data=form.hazard_input(),
             possible_duplicates=[d.hazard.pk for d in duplicates],
         )
     except ConcurrentEditError as exc:
         messages.error(request, str(exc))
         return HttpResponseRedirect(report.get_absolute_url())
-    except ValidationError as exc:
-        _add_errors(form, exc)
+    except Invalid as exc:
+        form_add_service_error(form, exc)
         return _render_report(request, report, triage_form=form)
     messages.success(request, _("Hazard #%(n)d recorded.") % {"n": hazard.pk})
     return HttpResponseRedirect(hazard.get_absolute_url())
@@ -458,6 +451,7 @@ def quick_report_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@durable_atomic()
 def quick_report_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Reject a quick report with a reason the reporter sees."""
     report = _report_for_triage(request, pk)

@@ -1,5 +1,9 @@
 """Test data for the hazard ledger, built through the real services (Zulip's rule), so every
-hazard has a history the state machine produced."""
+hazard has a history the state machine produced.
+
+What waits for a transaction to commit (evidence files, outbox dispatch) does not run in a
+test's own transaction, which never commits: a test that reads stored files wraps the action
+in ``django_capture_on_commit_callbacks(execute=True)``, as the request's commit would."""
 
 from __future__ import annotations
 

@@ -10,10 +10,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from hazardledger.accounts.models import User
+from hazardledger.core.models import OutboxEvent
 from hazardledger.hazards.choices import HazardGrade, HazardStatus
 from hazardledger.hazards.deadlines import overdue_q
 from hazardledger.hazards.demo import demo_clear
-from hazardledger.hazards.history import verify_all
+from hazardledger.hazards.history import hazard_state, replay, verify_all
 from hazardledger.hazards.models import Hazard, HazardEvent
 from hazardledger.hazards.workflow import TRANSITIONS
 
@@ -52,6 +53,19 @@ def test_demo_histories_are_paths_of_the_state_machine(demo):
     for hazard in Hazard.objects.all():
         assert status[hazard.pk] == hazard.status
         assert hazard.version == hazard.history_seq
+
+
+def test_demo_hazards_replay_from_their_chains_and_go_to_the_outbox(demo):
+    events = HazardEvent.objects.order_by("hazard_id", "seq")
+    for hazard in Hazard.objects.all():
+        assert replay(events.filter(hazard=hazard)) == hazard_state(hazard), hazard.pk
+    assert set(events.values_list("format", flat=True)) == {2}
+    outbox = OutboxEvent.objects.filter(object_type="hazards.hazard")
+    assert outbox.count() == events.count()
+    for event in events.filter(action="reopen"):
+        found = outbox.get(object_id=str(event.hazard_id), topic="hazards.hazard.reopen")
+        assert found.data["changes"] == event.changes
+        assert (found.data["from_status"], found.data["to_status"]) == ("closed", "reopened")
 
 
 def test_enterprise_a_has_open_major_hazards_for_gz_inspector(client, demo):

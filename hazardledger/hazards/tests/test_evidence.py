@@ -110,7 +110,9 @@ def test_refused_file_changes_nothing(users, sites):
     assert not Evidence.objects.filter(hazard=hazard).exists()
 
 
-def test_stored_with_thumbnail_and_hash_in_history(users, sites):
+def test_stored_with_thumbnail_and_hash_in_history(
+    users, sites, django_capture_on_commit_callbacks
+):
     hazard = hazard_in_state(
         status=HazardStatus.RECTIFYING,
         grade=HazardGrade.GENERAL,
@@ -118,9 +120,10 @@ def test_stored_with_thumbnail_and_hash_in_history(users, sites):
         responsible=users.officer_a,
         regulator=users.inspector_a,
     )
-    hazard = act(
-        hazard, HazardAction.SUBMIT, users.officer_a, files=[jpeg_with_exif(), pdf_upload()]
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # files are stored on commit
+        hazard = act(
+            hazard, HazardAction.SUBMIT, users.officer_a, files=[jpeg_with_exif(), pdf_upload()]
+        )
     photo, document = hazard.evidence.order_by("id")
     assert photo.file.name.endswith(".jpg") and photo.thumbnail.name.endswith(".jpg")
     assert document.file.name.endswith(".pdf") and not document.thumbnail

@@ -180,7 +180,7 @@ def test_two_users_act_at_once_one_wins(users, sites, monkeypatch):
             time.sleep(0.5)  # keep the row locked while the other thread tries
         return original_append(**kwargs)
 
-    monkeypatch.setattr(workflow, "history_append", slow_append)
+    monkeypatch.setattr(workflow.service, "history_append", slow_append)
     barrier = threading.Barrier(2)
     outcomes: dict[str, str] = {}
 

@@ -18,9 +18,10 @@ UPLOADED = "甲厂储罐区-GPS-secret.png"
 
 
 @pytest.fixture
-def evidence(users, sites) -> Evidence:
+def evidence(users, sites, django_capture_on_commit_callbacks) -> Evidence:
     hazard = record(sites.plant_a, users.officer_a)
-    act(hazard, HazardAction.FIX, users.officer_a, files=[png_upload(UPLOADED)])
+    with django_capture_on_commit_callbacks(execute=True):  # files are stored on commit
+        act(hazard, HazardAction.FIX, users.officer_a, files=[png_upload(UPLOADED)])
     return Evidence.objects.get(hazard=hazard)
 
 

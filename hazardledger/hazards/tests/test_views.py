@@ -385,14 +385,15 @@ def test_export_permission_and_method(client, people):
     assert client.post(reverse("hazards:hazard-export")).status_code == 405
 
 
-def test_evidence_file_scope(client, people, sites):
-    hazard = hazard_in_state(
-        status=HazardStatus.FIXED,
-        grade=HazardGrade.GENERAL,
-        site=sites.plant_a,
-        responsible=people.officer_a,
-        regulator=people.inspector_a,
-    )
+def test_evidence_file_scope(client, people, sites, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # files are stored on commit
+        hazard = hazard_in_state(
+            status=HazardStatus.FIXED,
+            grade=HazardGrade.GENERAL,
+            site=sites.plant_a,
+            responsible=people.officer_a,
+            regulator=people.inspector_a,
+        )
     evidence = hazard.evidence.get()
     url = reverse("hazards:evidence-file", args=[evidence.pk])
     client.force_login(people.officer_b)
@@ -559,3 +560,52 @@ def test_admin_shows_the_ledger_read_only(client, people, general):
     )
     assert response.status_code == 403
     assert general.events.count() == 1
+
+
+# --- what makes an open page stale (issue 9, item 2) --------------------------------------------
+
+
+def _submit_post(version):
+    return {"submit-version": version, "submit-comment": "已整改", "submit-files": [png_upload()]}
+
+
+def test_an_extension_request_leaves_other_open_pages_valid(client, people, sites):
+    hazard = hazard_in_state(
+        status=HazardStatus.RECTIFYING,
+        grade=HazardGrade.GENERAL,
+        site=sites.plant_a,
+        responsible=people.officer_a,
+        regulator=people.inspector_a,
+    )
+    page_version = hazard.version  # the principal's page is open
+    act(hazard, HazardAction.REQUEST_EXTENSION, people.officer_a)
+    assert Hazard.objects.get(pk=hazard.pk).version == page_version
+    client.force_login(people.principal_a)
+    response = client.post(
+        reverse("hazards:hazard-act", args=[hazard.pk, "submit"]), _submit_post(page_version)
+    )
+    assert response.status_code == 302
+    assert Hazard.objects.get(pk=hazard.pk).status == HazardStatus.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    "decision", [HazardAction.APPROVE_EXTENSION, HazardAction.REFUSE_EXTENSION]
+)
+def test_a_decided_extension_makes_open_pages_stale(client, people, sites, decision):
+    hazard = hazard_in_state(
+        status=HazardStatus.RECTIFYING,
+        grade=HazardGrade.GENERAL,
+        site=sites.plant_a,
+        responsible=people.officer_a,
+        regulator=people.inspector_a,
+        pending_extension=True,
+    )
+    page_version = hazard.version  # the officer's page shows the pending request
+    act(hazard, decision, people.principal_a)
+    client.force_login(people.officer_a)
+    response = client.post(
+        reverse("hazards:hazard-act", args=[hazard.pk, "submit"]), _submit_post(page_version)
+    )
+    assert response.status_code == 409
+    assert "Someone else acted on this hazard" in response.content.decode()
+    assert Hazard.objects.get(pk=hazard.pk).status == HazardStatus.RECTIFYING

@@ -1,0 +1,285 @@
+"""The workflow's effects: what an action writes once its rule let it through.
+
+Every action, recording included, appends one hash-chained ``HazardEvent`` that carries the
+fields it changed, and in the same transaction the ``AuditEvent`` and one outbox event
+(``history_append``, the one place events are appended). Besides the hazard's own fields,
+actions write side rows: the rectification plan, the extension request and its decision,
+evidence files (stored when the transaction commits). ``EFFECTS`` names each action's: a
+function that fills a ``Step`` with the hazard's field updates, the event's data and what to
+write once the event exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+
+from hazardledger.audit.services import record as audit_record
+from hazardledger.core.models import OutboxEvent
+from hazardledger.core.outbox import outbox_build, outbox_write_many
+
+from ..choices import ExtensionStatus, HazardAction, VoidReason
+from ..evidence import CheckedFile
+from ..history import chain_event
+from ..models import ExtensionRequest, Hazard, HazardEvent, RectificationPlan
+from .errors import ConcurrentEditError
+from .rules import ActionInput, PlanInput, RequestExtensionInput, VoidInput, pending_extension
+from .table import Transition
+
+A = HazardAction
+
+
+def history_append(
+    *,
+    hazard: Hazard,
+    action: str,
+    from_status: str,
+    to_status: str,
+    actor: Any,
+    at: datetime,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
+) -> HazardEvent:
+    """Append one event to the hazard's chain and move its anchor; write the audit entry and
+    the outbox event ``hazards.hazard.<action>``.
+
+    Must run inside the transaction that changed the hazard, after its row was locked, with
+    ``hazard`` as it now is (its ``history_*`` current). ``changes`` are the fields the step
+    changed (``history.state_changes``; every initial field for the first event). The outbox
+    event's data: ``site_id``, ``grade``, ``from_status``, ``to_status`` and ``changes``, so
+    handlers (the site's risk level, notifications, the change feed) need not read the hazard.
+    """
+    event = chain_event(
+        hazard=hazard,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        at=at,
+        reason=reason,
+        data=data,
+        changes=changes,
+    )
+    event.save(force_insert=True)
+    Hazard.objects.filter(pk=hazard.pk).update(
+        history_seq=hazard.history_seq, history_head=hazard.history_head
+    )
+    audit_record(
+        actor=actor,
+        action=f"hazards.hazard.{action}",
+        obj=hazard,
+        before={"status": from_status} if from_status else None,
+        after={"status": to_status, "version": hazard.version},
+        data={"event": event.seq, "hash": event.hash, "reason": reason, **event.data},
+        at=at,
+    )
+    outbox_write_many(
+        [
+            hazard_outbox_event(
+                hazard=hazard,
+                event=event,
+                actor=actor,
+                from_status=from_status,
+                to_status=to_status,
+            )
+        ]
+    )
+    return event
+
+
+def hazard_outbox_event(
+    *, hazard: Hazard, event: HazardEvent, actor: Any, from_status: str, to_status: str
+) -> OutboxEvent:
+    """The outbox event of one history event (built, not saved): topic
+    ``hazards.hazard.<action>`` with the site, the grade, the move and the changed fields."""
+    return outbox_build(
+        topic=f"hazards.hazard.{event.action}",
+        obj=hazard,
+        actor=actor,
+        data={
+            "site_id": hazard.site_id,
+            "grade": hazard.grade,
+            "from_status": from_status,
+            "to_status": to_status,
+            "changes": event.changes,
+        },
+        at=event.created_at,
+    )
+
+
+@dataclass
+class Step:
+    """One action being applied: what its rule accepted, and what its effect will write.
+
+    ``hazard`` is the hazard as the actor loaded it; ``updates`` are the hazard's fields the
+    action sets (besides status and version); ``event_data`` goes into the event;
+    ``after_event`` runs inside the transaction once the event exists (side rows).
+    """
+
+    hazard: Hazard
+    transition: Transition
+    actor: Any
+    comment: str
+    input: ActionInput
+    files: list[CheckedFile]
+    now: datetime
+    updates: dict[str, Any] = field(default_factory=dict)
+    event_data: dict[str, Any] = field(default_factory=dict)
+    after_event: list[Callable[[HazardEvent], None]] = field(default_factory=list)
+
+
+def _plan(step: Step) -> None:
+    plan = cast(PlanInput, step.input).plan_fields()
+    step.updates["deadline"] = plan["deadline"]
+    step.event_data["plan"] = plan
+    hazard, actor, now = step.hazard, step.actor, step.now
+
+    def create_plan(event: HazardEvent) -> None:
+        RectificationPlan.objects.create(
+            hazard=hazard, region_id=hazard.region_id, created_by=actor, created_at=now, **plan
+        )
+
+    step.after_event.append(create_plan)
+
+
+def _close_plan(step: Step) -> None:
+    hazard, now = step.hazard, step.now
+
+    def close(event: HazardEvent) -> None:
+        RectificationPlan.objects.filter(hazard=hazard, closed_at__isnull=True).update(
+            closed_at=now
+        )
+
+    step.after_event.append(close)
+
+
+def _fix(step: Step) -> None:
+    step.updates["completed_at"] = step.now
+
+
+def _submit(step: Step) -> None:
+    step.updates["completed_at"] = step.now
+    pending = pending_extension(step.hazard)
+    if pending is not None:
+        # Submitting withdraws a request for more time: the work is done.
+        step.event_data["extension_withdrawn"] = pending.pk
+        now = step.now
+
+        def withdraw(event: HazardEvent) -> None:
+            ExtensionRequest.objects.filter(pk=pending.pk).update(
+                status=ExtensionStatus.WITHDRAWN, decided_at=now
+            )
+
+        step.after_event.append(withdraw)
+
+
+def _last_submitter_id(hazard: Hazard) -> int | None:
+    return (
+        hazard.events.filter(action__in=[A.SUBMIT, A.FIX])
+        .order_by("-seq")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+
+
+def _accept(step: Step) -> None:
+    step.updates.update(closed_at=step.now, accepted_by_name=step.actor.display_name[:100])
+    # Allowed (the enterprise may close its own general hazards) but made visible.
+    if _last_submitter_id(step.hazard) == step.actor.pk:
+        step.event_data["self_accepted"] = True
+    _close_plan(step)
+
+
+def _reject(step: Step) -> None:
+    step.updates["completed_at"] = None
+
+
+def _request_extension(step: Step) -> None:
+    requested = cast(RequestExtensionInput, step.input).requested_deadline
+    current = step.hazard.deadline
+    # The rule made sure of both: a requested date, and a deadline to extend.
+    assert requested is not None and current is not None
+    step.event_data.update(current_deadline=current, requested_deadline=requested)
+    hazard, actor, now, reason = step.hazard, step.actor, step.now, step.comment
+
+    def create_request(event: HazardEvent) -> None:
+        ExtensionRequest.objects.create(
+            hazard=hazard,
+            region_id=hazard.region_id,
+            current_deadline=current,
+            requested_deadline=requested,
+            reason=reason,
+            requested_by=actor,
+            requested_by_name=actor.display_name[:100],
+            requested_at=now,
+        )
+
+    step.after_event.append(create_request)
+
+
+def _decide_extension(step: Step, status: str) -> None:
+    pending = pending_extension(step.hazard)
+    if pending is None:  # decided by someone else since the rule looked
+        raise ConcurrentEditError
+    step.event_data.update(
+        extension=pending.pk,
+        current_deadline=pending.current_deadline,
+        requested_deadline=pending.requested_deadline,
+    )
+    if status == ExtensionStatus.APPROVED:
+        step.updates["deadline"] = pending.requested_deadline
+    actor, now, comment = step.actor, step.now, step.comment
+
+    def decide(event: HazardEvent) -> None:
+        updated = ExtensionRequest.objects.filter(
+            pk=pending.pk, status=ExtensionStatus.PENDING
+        ).update(
+            status=status,
+            decided_by=actor,
+            decided_by_name=actor.display_name[:100],
+            decided_at=now,
+            decision_comment=comment,
+        )
+        if updated != 1:
+            raise ConcurrentEditError
+
+    step.after_event.append(decide)
+
+
+def _void(step: Step) -> None:
+    value = cast(VoidInput, step.input)
+    step.event_data["void_reason"] = value.void_reason
+    if value.void_reason == VoidReason.DUPLICATE:
+        step.event_data["duplicate_of"] = value.duplicate_of
+
+
+def _reopen(step: Step) -> None:
+    step.updates.update(closed_at=None, accepted_by_name="", completed_at=None, deadline=None)
+
+
+def no_effect(step: Step) -> None:
+    """The effect of an action that writes nothing but its event (and the status): such an
+    action needs no entry in ``EFFECTS``."""
+
+
+EFFECTS: dict[str, Callable[[Step], None]] = {
+    A.PLAN: _plan,
+    A.FIX: _fix,
+    A.CONFIRM: _accept,
+    A.SUBMIT: _submit,
+    A.ACCEPT: _accept,
+    A.REJECT: _reject,
+    A.REQUEST_EXTENSION: _request_extension,
+    A.APPROVE_EXTENSION: lambda step: _decide_extension(step, ExtensionStatus.APPROVED),
+    A.REFUSE_EXTENSION: lambda step: _decide_extension(step, ExtensionStatus.REFUSED),
+    A.VOID: _void,
+    A.REOPEN: _reopen,
+}
+
+
+def effect_for(action: str) -> Callable[[Step], None]:
+    """The effect of ``action`` (``no_effect`` for one that only records its event)."""
+    return EFFECTS.get(action, no_effect)

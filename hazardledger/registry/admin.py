@@ -1,5 +1,7 @@
-"""The site admin. Saves go through the site service, like every other write path, so that the
-rows other apps copy a site's scope onto follow it when an administrator moves the site."""
+"""The site admin. Saves go through the site services, like every other write path, so that the
+rows other apps copy a site's scope onto follow it when an administrator moves the site, and the
+change is audited and written to the outbox. The admin runs each POST in its own transaction,
+which the services join."""
 
 from __future__ import annotations
 
@@ -47,7 +49,7 @@ class SiteAdminForm(InputGuardMixin, forms.ModelForm):
     def clean_expected_version(self) -> int:
         version = self.cleaned_data.get("expected_version") or self.instance.version
         if self.instance.pk is not None and version != self.instance.version:
-            raise forms.ValidationError(str(ConcurrentEditError.message))
+            raise forms.ValidationError(str(ConcurrentEditError.default_message))
         return int(version)
 
 

@@ -9,9 +9,13 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from hazardledger.access.policy import register_policy
+        from hazardledger.audit.actions import register_action
 
         from . import extensions
+        from .constants import AUDIT_ACTIONS
         from .policies import SITE_POLICY
 
         register_policy(SITE_POLICY)
         extensions.register()
+        for name, label in AUDIT_ACTIONS.items():
+            register_action(name, label)

@@ -22,15 +22,19 @@ from hazardledger.transfer.spreadsheets import ACCEPTED_EXTENSIONS
 
 from .attributes import AttributeValueError, attribute_parse, attribute_specs
 from .choices import DEFAULT_SECTOR_BY_KIND, SiteKind, SiteStatus
+from .constants import SUPERVISION_FIELDS
 from .selectors import enterprise_match
 
 ATTR_PREFIX = "attr_"
-# Fields an enterprise may not change on its own site: they decide who supervises it.
-SUPERVISION_FIELDS = ("kind", "sector", "region", "organisation", "status")
 
 
 class SiteForm(StyledFormMixin, forms.Form):
-    """Create or edit a site; choices are limited to the user's scope."""
+    """Create or edit a site; choices are limited to the user's scope.
+
+    ``locked`` (for users without the site policy's "change_scope") shows the supervision
+    fields without letting them be edited and leaves them out of ``service_data``; the rule
+    itself is ``site_update``'s, which refuses such a change from any caller.
+    """
 
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *SiteKind.choices])

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from django.db import transaction
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -21,8 +20,10 @@ from django.utils.translation import gettext_lazy
 
 from hazardledger.access.scope import is_unrestricted, user_can, user_sector_codes
 from hazardledger.accounts.models import Organisation
+from hazardledger.core.errors import ServiceError
 from hazardledger.regions.choices import RegionLevel
 from hazardledger.regions.models import Region, Sector
+from hazardledger.regions.selectors import is_under
 from hazardledger.transfer.spreadsheets import (
     SpreadsheetError,
     cell_text,
@@ -41,6 +42,7 @@ from .attributes import (
 from .choices import ATTRIBUTES_BY_KIND, DEFAULT_SECTOR_BY_KIND, SiteKind, SiteStatus
 from .models import Site
 from .selectors import enterprise_match
+from .services import site_import_write
 
 MAX_ROWS = 200_000
 CHUNK = 500
@@ -142,7 +144,12 @@ def _chunks(values: list[str]) -> Iterator[list[str]]:
 
 
 def site_import(*, actor: Any, handle: IO[bytes], filename: str) -> ImportResult:
-    """Import sites from an uploaded spreadsheet, all or nothing (see the module docstring)."""
+    """Import sites from an uploaded spreadsheet, all or nothing (see the module docstring).
+
+    Problems with the file or its rows come back in the result; the write itself
+    (``services.site_import_write``) audits the import and writes one outbox event per site.
+    Runs in the caller's transaction when there is one (the import page opens a durable one).
+    """
     result = ImportResult()
     if not user_can(actor, Site, "import"):
         result.errors.append(RowError(0, "", _("You may not import sites.")))
@@ -197,9 +204,10 @@ def site_import(*, actor: Any, handle: IO[bytes], filename: str) -> ImportResult
             sites.append(site)
     if result.errors:
         return result
-    with transaction.atomic():
-        Site.objects.bulk_create(sites, batch_size=1000)
-    result.created = len(sites)
+    try:
+        result.created = len(site_import_write(actor=actor, sites=sites, filename=filename))
+    except ServiceError as exc:  # rolled back: the file is reported as not imported
+        result.errors.append(RowError(0, "", str(exc.message)))
     return result
 
 
@@ -272,7 +280,7 @@ class _ImportContext:
         if region:
             if region not in self.regions:
                 fail("region", _("no township or village has code “%(value)s”") % {"value": region})
-            elif not region.startswith(self.scope_code):
+            elif self.scope_code and not is_under(region, self.scope_code):
                 fail("region", _("region “%(value)s” is outside your area") % {"value": region})
 
         coordinates: dict[str, Decimal | None] = {"longitude": None, "latitude": None}

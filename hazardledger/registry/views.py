@@ -8,7 +8,7 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -16,16 +16,12 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
-from hazardledger.access.scope import (
-    ScopeViolation,
-    get_object_for_user,
-    scope_region_code,
-    user_can,
-)
+from hazardledger.access.scope import get_object_for_user, scope_region_code, user_can
 from hazardledger.access.views import ActionRequiredMixin, ScopedObjectMixin, ScopedQuerysetMixin
-from hazardledger.accounts.choices import OrganisationKind
 from hazardledger.accounts.http import AuthenticatedHttpRequest
+from hazardledger.core.errors import ServiceError, form_add_service_error
 from hazardledger.core.htmx import HtmxTemplateMixin, is_partial
+from hazardledger.core.transactions import durable_atomic
 from hazardledger.regions.selectors import region_filter_choices, region_path
 from hazardledger.transfer.spreadsheets import xlsx_response
 
@@ -33,8 +29,9 @@ from .attributes import attribute_display
 from .filtersets import SiteFilterSet
 from .forms import ATTR_PREFIX, SiteForm, SiteImportForm
 from .models import Site
+from .policies import SITE_POLICY
 from .selectors import enterprise_options, site_list
-from .services import ConcurrentEditError, site_create, site_update
+from .services import site_create, site_update
 from .transfer import COLUMNS, EXPORT_TITLE, export_headers, site_export_rows, site_import
 
 
@@ -76,7 +73,10 @@ class SiteDetailView(ScopedObjectMixin, DetailView):
 
 
 class SiteFormMixin:
-    """Shared by create and edit: the kind picks the attribute fields (re-rendered by HTMX)."""
+    """Shared by create and edit: the kind picks the attribute fields (re-rendered by HTMX),
+    and ``perform(form)`` calls the service. A service error (``core.errors``) is shown on the
+    form, which the page answers as it always has: the form again, status 200, nothing saved.
+    """
 
     # Typed as FormMixin and TemplateResponseMixin declare them, which the views also inherit.
     form_class: type[SiteForm] | None = SiteForm
@@ -94,17 +94,21 @@ class SiteFormMixin:
             return render(request, "registry/partials/_site_attributes.html", {"form": form})
         return super().get(request, *args, **kwargs)  # type: ignore[misc]
 
+    def form_valid(self, form: SiteForm) -> HttpResponse:
+        try:
+            return self.perform(form)  # type: ignore[attr-defined]
+        except (ServiceError, ValidationError, PermissionDenied) as exc:
+            form_add_service_error(form, exc)
+            return self.form_invalid(form)  # type: ignore[attr-defined]
+
 
 class SiteCreateView(ActionRequiredMixin, SiteFormMixin, FormView):
     scope_model = Site
     scope_action = "add"
 
-    def form_valid(self, form: SiteForm) -> HttpResponse:
-        try:
+    def perform(self, form: SiteForm) -> HttpResponse:
+        with durable_atomic():
             site = site_create(actor=self.request.user, data=form.service_data())
-        except ScopeViolation:
-            form.add_error(None, _("The site would be outside your area or sectors."))
-            return self.form_invalid(form)
         messages.success(self.request, _("Site “%(name)s” created.") % {"name": site.name})
         return HttpResponseRedirect(site.get_absolute_url())
 
@@ -125,9 +129,8 @@ class SiteUpdateView(ScopedObjectMixin, SiteFormMixin, FormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        kwargs["locked"] = self.request.user.organisation is not None and (
-            self.request.user.organisation.kind == OrganisationKind.ENTERPRISE
-        )
+        # Shown, not editable, for whoever may not move the site (``site_update`` enforces it).
+        kwargs["locked"] = not SITE_POLICY.user_has_permission(self.request.user, "change_scope")
         return kwargs
 
     def get_initial(self) -> dict[str, Any]:
@@ -157,21 +160,15 @@ class SiteUpdateView(ScopedObjectMixin, SiteFormMixin, FormView):
         context["site"] = self.object
         return context
 
-    def form_valid(self, form: SiteForm) -> HttpResponse:
+    def perform(self, form: SiteForm) -> HttpResponse:
         version = form.cleaned_data.get("version") or self.object.version
-        try:
+        with durable_atomic():
             site = site_update(
                 actor=self.request.user,
                 site=self.object,
                 expected_version=version,
                 data=form.service_data(),
             )
-        except ConcurrentEditError as exc:
-            form.add_error(None, str(exc.message))
-            return self.form_invalid(form)
-        except ScopeViolation:
-            form.add_error(None, _("The site would be outside your area or sectors."))
-            return self.form_invalid(form)
         messages.success(self.request, _("Site “%(name)s” saved.") % {"name": site.name})
         return HttpResponseRedirect(site.get_absolute_url())
 
@@ -224,7 +221,8 @@ class SiteImportView(ActionRequiredMixin, FormView):
 
     def form_valid(self, form: SiteImportForm) -> HttpResponse:
         upload = form.cleaned_data["file"]
-        result = site_import(actor=self.request.user, handle=upload, filename=upload.name)
+        with durable_atomic():
+            result = site_import(actor=self.request.user, handle=upload, filename=upload.name)
         if result.ok:
             messages.success(self.request, _("%(n)d sites imported.") % {"n": result.created})
             return HttpResponseRedirect(self.request.path)

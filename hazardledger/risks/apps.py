@@ -18,8 +18,9 @@ class RisksConfig(AppConfig):
     def ready(self) -> None:
         from hazardledger.access.policy import register_policy
         from hazardledger.audit.actions import register_action
+        from hazardledger.core.outbox import register_handler
 
-        from . import extensions
+        from . import extensions, handlers
         from .policies import POLICIES
 
         for policy in POLICIES:
@@ -31,6 +32,18 @@ class RisksConfig(AppConfig):
         for name, label in AUDIT_ACTIONS.items():
             register_action(name, label)
 
+        register_handler(
+            name="risks.site_risk_refresh",
+            topics=["hazards.hazard.*", "risks.riskassessment.*"],
+            func=handlers.site_risk_refresh,
+        )
+        register_handler(
+            name="risks.record_visit",
+            topics=["inspections.inspection.submit"],
+            func=handlers.record_visit,
+        )
+
         from hazardledger.registry.signals import site_relocated
 
+        # Inside the transaction that moves the site: scope must follow it at once.
         site_relocated.connect(_follow_site, dispatch_uid="risks-follow-site")

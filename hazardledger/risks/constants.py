@@ -186,6 +186,10 @@ PUBLIC_EMERGENCY_NUMBERS: tuple[tuple[Promise, str], ...] = (
     (_("Work-safety hotline"), "12350"),
 )
 
+# The ``kind`` of an enterprise's self-inspection in ``inspections.inspection.*`` events (the
+# event contract's value): it is not a regulatory visit, so it does not reset the schedule.
+SELF_INSPECTION_KIND = "self"
+
 # The audit actions of risk grading (registered in ``apps.RisksConfig.ready``).
 AUDIT_ACTIONS: dict[str, Promise] = {
     "risks.riskpoint.create": _("Risk point added"),

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from hazardledger.accounts.demo import person_name, phone_number
 from hazardledger.core.demo import DemoContext
+from hazardledger.regions.selectors import is_under
 from hazardledger.registry.choices import SiteKind, SiteStatus
 from hazardledger.registry.models import Site
 
@@ -549,7 +550,7 @@ def _schedules(ctx: DemoContext, site_ids: list[int], ent_a_org: int | None) -> 
     )
     for site_id, level, region_id, sector_id, organisation_id in rows.iterator(chunk_size=5000):
         interval = months[level] * 30
-        watched = region_id.startswith("4401") and sector_id == "hazardous_chemicals"
+        watched = is_under(region_id, "4401") and sector_id == "hazardous_chemicals"
         roll = rng.random()
         if organisation_id == ent_a_org and first_ent_a:
             first_ent_a, roll = False, 0.0  # ent-a's first site is always overdue

@@ -58,6 +58,8 @@ class RiskPointForm(StyledFormMixin, forms.Form):
         required=False,
         help_text=_("The site's own emergency number, printed on the notice card."),
     )
+    # The version the edit page was loaded at (empty when adding), so a stale page is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 def _scale_choices(steps: tuple[ScaleStep, ...]) -> list[tuple[str, str]]:
@@ -159,6 +161,8 @@ class ControlMeasureForm(StyledFormMixin, forms.Form):
         required=False,
         help_text=_("What a self-inspection checks; leave empty to check the measure itself."),
     )
+    # The version the edit page was loaded at (empty when adding), so a stale page is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class PhotoForm(StyledFormMixin, forms.Form):

@@ -35,6 +35,8 @@ class RiskPoint(TenantRow, TimeStampedModel):
     ``grade``, ``risk_value`` and ``assessed_at`` repeat the current assessment so that lists,
     counts and the site's level need no join; they are written only by ``risk_point_assess``.
     An empty ``grade`` means "not assessed", which is never the same as low.
+    ``version`` increases on every edit of the description, so that a stale edit page is
+    refused, not applied (an assessment does not bump it: it changes no field the form edits).
     ``hazard_types`` is a list of ``HazardType`` codes (JSON, portable to every database).
     """
 
@@ -69,6 +71,7 @@ class RiskPoint(TenantRow, TimeStampedModel):
         _("risk value"), max_digits=10, decimal_places=3, null=True, blank=True
     )
     assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -189,7 +192,8 @@ class ControlMeasure(TenantRow, TimeStampedModel):
     """A control of a risk point: what is done, which level owns it, who answers for it.
 
     ``check_item`` is what a self-inspection checks (defaults to the measure itself); the
-    inspections app reads these through ``selectors.site_check_item_list``.
+    inspections app reads these through ``selectors.site_check_item_list``. ``version``
+    increases on every edit, so that a stale edit page is refused, not applied.
     """
 
     risk_point = models.ForeignKey(
@@ -206,6 +210,7 @@ class ControlMeasure(TenantRow, TimeStampedModel):
         blank=True,
         help_text=_("What a self-inspection checks; leave empty to check the measure itself."),
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("control measure")

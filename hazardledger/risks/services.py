@@ -1,5 +1,12 @@
-"""Writes of risk grading. Every write runs in a transaction and re-checks scope after saving
-(save, then check): a row that would land outside the actor's scope rolls back.
+"""Writes of risk grading. Every write checks the actor's permission (the risks policies), runs
+in a transaction and re-checks scope after saving (save, then check): a row that would land
+outside the actor's scope rolls back. Edits of a risk point or a control are conditional on the
+version the user's page was loaded at, so a stale page is refused, not applied.
+
+Services are plain ``transaction.atomic()`` blocks that compose; the durable transaction is
+opened by the entry point (a view, a command, a task). An assessment writes the
+``risks.riskassessment.create`` outbox event; the site's risk level follows it after commit
+(``handlers.site_risk_refresh``).
 """
 
 from __future__ import annotations
@@ -8,15 +15,19 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hazardledger.access.policy import policy_for
 from hazardledger.access.scope import ensure_in_scope
 from hazardledger.audit.services import record
+from hazardledger.core.errors import Conflict, NotAllowed, NotFound
+from hazardledger.core.outbox import outbox_write
+from hazardledger.core.uploads import save_on_commit
+from hazardledger.hazards.selectors import site_has_open_major_hazard
 from hazardledger.registry.models import Site
 from hazardledger.registry.services import site_scope_resync
 
@@ -42,6 +53,40 @@ CONTROL_FIELDS = (
 _SCOPE_FIELDS = ["region", "sector", "organisation"]
 
 
+class ConcurrentEditError(Conflict):
+    """The risk point or control changed since the user loaded it; nothing was written."""
+
+    default_message = _(
+        "Someone else changed this record after you opened it. Nothing was saved: "
+        "reload the page to see the current version, then make your change again."
+    )
+
+
+def _require(actor: Any, model: type[models.Model], action: str, obj: Any = None) -> None:
+    """Raise ``NotAllowed`` unless the actor's role allows ``action`` on ``model`` (its
+    policy), and ``NotFound`` when ``obj`` is given and lies outside the actor's scope."""
+    policy = policy_for(model)
+    if not policy.user_has_permission(actor, action):
+        raise NotAllowed
+    if obj is not None and not policy.user_has_permission_for_instance(actor, action, obj):
+        raise NotFound
+
+
+def _conditional_update(
+    obj: Any, *, expected_version: int, fields: Iterable[str], now: datetime
+) -> None:
+    """One ``UPDATE … WHERE id = … AND version = expected`` of ``fields`` that bumps the
+    version; ``ConcurrentEditError`` when no row matched (someone saved first)."""
+    model = type(obj)
+    updated = model._default_manager.filter(pk=obj.pk, version=expected_version).update(
+        **{name: getattr(obj, name) for name in fields},
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    if updated != 1:
+        raise ConcurrentEditError
+
+
 def _validate_hazard_types(codes: Iterable[str]) -> list[str]:
     codes = list(dict.fromkeys(codes))  # keep order, drop repeats
     if not codes:
@@ -65,14 +110,12 @@ def _set_fields(obj: Any, data: Mapping[str, Any], names: Iterable[str]) -> None
             setattr(obj, name, data[name])
 
 
-def _save_in_scope(
-    obj: Any, *, actor: Any, exclude: Iterable[str], update_fields: Iterable[str] | None = None
-) -> None:
-    """Validate (the scope columns and ``exclude`` aside), save, then check the row is still
+def _save_in_scope(obj: Any, *, actor: Any, exclude: Iterable[str]) -> None:
+    """Validate (the scope columns and ``exclude`` aside), insert, then check the row is
     visible to ``actor``. Raises ``ValidationError`` before the write, ``ScopeViolation`` after
     it; callers run in a transaction so either leaves nothing behind."""
     obj.full_clean(exclude=[*_SCOPE_FIELDS, *exclude])
-    obj.save(update_fields=update_fields)
+    obj.save()
     ensure_in_scope(obj, actor)
 
 
@@ -83,10 +126,12 @@ def _save_in_scope(
 def risk_point_create(*, actor: Any, site: Site, data: Mapping[str, Any]) -> RiskPoint:
     """Add a risk point to ``site`` from validated ``data`` (keys in ``RISK_POINT_FIELDS``).
 
-    The scope columns are copied from the site. Raises ``ValidationError`` on bad data and
-    ``ScopeViolation`` when the actor may not see the result; either way nothing is written.
-    The new point is "not assessed", so the site's level does not change.
+    The scope columns are copied from the site. Raises ``NotAllowed`` when the actor's role may
+    not add risk points (only the enterprise keeps its register), ``ValidationError`` on bad
+    data and ``ScopeViolation`` when the actor may not see the result; in every case nothing
+    is written. The new point is "not assessed", so the site's level does not change.
     """
+    _require(actor, RiskPoint, "add")
     point = RiskPoint(site=site, created_by=actor)
     _set_fields(point, data, RISK_POINT_FIELDS)
     point.copy_scope_from(site)
@@ -103,27 +148,36 @@ def risk_point_create(*, actor: Any, site: Site, data: Mapping[str, Any]) -> Ris
 
 
 @transaction.atomic
-def risk_point_update(*, actor: Any, risk_point: RiskPoint, data: Mapping[str, Any]) -> RiskPoint:
-    """Change a risk point's description (never its grade: only assessment sets that).
+def risk_point_update(
+    *, actor: Any, risk_point: RiskPoint, expected_version: int, data: Mapping[str, Any]
+) -> RiskPoint:
+    """Change a risk point's description (never its grade: only assessment sets that), only
+    if it is still at ``expected_version`` (the version the user's page was loaded at).
 
-    Raises ``ValidationError`` (nothing saved) on bad data, ``ScopeViolation`` out of scope.
+    Steps: check the actor may change it (``NotAllowed`` / ``NotFound``); validate (a
+    ``ValidationError`` before any write); one conditional ``UPDATE … WHERE version =
+    expected`` that bumps the version (``ConcurrentEditError`` when someone saved first);
+    re-check scope; audit. ``risk_point`` is reloaded in place once the change is written;
+    on an error nothing is written and it is left as it was.
     """
-    before = _fields(risk_point, RISK_POINT_FIELDS)
-    _set_fields(risk_point, data, RISK_POINT_FIELDS)
-    risk_point.hazard_types = _validate_hazard_types(risk_point.hazard_types)
-    _save_in_scope(
-        risk_point,
-        actor=actor,
-        exclude=["site", "created_by"],
-        update_fields=[*RISK_POINT_FIELDS, "updated_at"],
+    _require(actor, RiskPoint, "change", risk_point)
+    edited = RiskPoint.objects.get(pk=risk_point.pk)
+    before = _fields(edited, RISK_POINT_FIELDS)
+    _set_fields(edited, data, RISK_POINT_FIELDS)
+    edited.hazard_types = _validate_hazard_types(edited.hazard_types)
+    edited.full_clean(exclude=[*_SCOPE_FIELDS, "site", "created_by"])
+    _conditional_update(
+        edited, expected_version=expected_version, fields=RISK_POINT_FIELDS, now=timezone.now()
     )
+    ensure_in_scope(edited, actor)
     record(
         actor=actor,
         action="risks.riskpoint.update",
-        obj=risk_point,
+        obj=edited,
         before=before,
-        after=_fields(risk_point, RISK_POINT_FIELDS),
+        after=_fields(edited, RISK_POINT_FIELDS),
     )
+    risk_point.refresh_from_db()
     return risk_point
 
 
@@ -134,13 +188,17 @@ def risk_point_assess(
     """Assess ``risk_point`` and make the new assessment its current one.
 
     Steps:
-    1. grade the factors (``grading.assess``); an ``InvalidFactor`` propagates before any write;
-    2. lock the risk point row, so two assessors cannot both become "current";
-    3. mark the previous current assessment as history and insert the new one;
-    4. copy grade, value and time onto the risk point;
-    5. refresh the site's risk level;
-    6. write the audit entry (before: the previous grade and value).
+    1. check the actor may assess this risk point (``NotAllowed`` / ``NotFound``);
+    2. grade the factors (``grading.assess``); an ``InvalidFactor`` propagates before any write;
+    3. lock the risk point row, so two assessors cannot both become "current";
+    4. mark the previous current assessment as history and insert the new one;
+    5. copy grade, value and time onto the risk point (not its version: no field of the edit
+       page changes);
+    6. write the audit entry (before: the previous grade and value) and the
+       ``risks.riskassessment.create`` outbox event, whose changes are the risk point's grade
+       and value; after commit its handler refreshes the site's risk level.
     """
+    _require(actor, RiskPoint, "assess", risk_point)
     result = assess(method, **factors)
     now = timezone.now()
     locked = RiskPoint.objects.select_for_update().get(pk=risk_point.pk)
@@ -172,8 +230,32 @@ def risk_point_assess(
         },
         at=now,
     )
-    site_risk_level_refresh(site=risk_point.site, actor=actor)
+    changes = {
+        field: [old, new]
+        for field, old, new in (
+            ("grade", before["grade"], result.grade),
+            ("risk_value", _decimal_text(before["value"]), _decimal_text(result.value)),
+        )
+        if old != new
+    }
+    outbox_write(
+        topic="risks.riskassessment.create",
+        obj=assessment,
+        actor=actor,
+        data={
+            "site_id": locked.site_id,
+            "risk_point_id": locked.pk,
+            "grade": result.grade,
+            "changes": changes,
+        },
+        at=now,
+    )
     return assessment
+
+
+def _decimal_text(value: Any) -> str | None:
+    """A decimal as JSON carries it (normalised text, so 252 and 252.000 compare equal)."""
+    return None if value is None else format(value.normalize(), "f")
 
 
 def assessment_from_result(
@@ -219,8 +301,15 @@ def assessment_from_result(
 def risk_point_photo_add(
     *, actor: Any, risk_point: RiskPoint, image: Any, caption: str = ""
 ) -> RiskPointPhoto:
-    """Attach a photo (an uploaded image already validated by the form)."""
-    photo = RiskPointPhoto(risk_point=risk_point, image=image, caption=caption, uploaded_by=actor)
+    """Attach a photo (an uploaded image already validated by the form).
+
+    Raises ``NotAllowed`` for a role that may not add photos and ``ScopeViolation`` out of
+    scope. The row gets the file's random name at once; the file itself is written when the
+    transaction commits, so a rolled-back action leaves no file on disk.
+    """
+    _require(actor, RiskPointPhoto, "add")
+    photo = RiskPointPhoto(risk_point=risk_point, caption=caption, uploaded_by=actor)
+    save_on_commit(photo.image, image)
     photo.copy_scope_from(risk_point)
     _save_in_scope(photo, actor=actor, exclude=["risk_point", "uploaded_by", "image"])
     record(
@@ -239,7 +328,10 @@ def risk_point_photo_add(
 def control_measure_create(
     *, actor: Any, risk_point: RiskPoint, data: Mapping[str, Any]
 ) -> ControlMeasure:
-    """Add a control to ``risk_point``. Raises ``ValidationError`` on bad data (nothing saved)."""
+    """Add a control to ``risk_point``. Raises ``NotAllowed`` for a role that may not add
+    controls, ``ValidationError`` on bad data and ``ScopeViolation`` out of scope (nothing is
+    saved)."""
+    _require(actor, ControlMeasure, "add")
     control = ControlMeasure(risk_point=risk_point)
     _set_fields(control, data, CONTROL_FIELDS)
     control.copy_scope_from(risk_point)
@@ -256,30 +348,41 @@ def control_measure_create(
 
 @transaction.atomic
 def control_measure_update(
-    *, actor: Any, control: ControlMeasure, data: Mapping[str, Any]
+    *, actor: Any, control: ControlMeasure, expected_version: int, data: Mapping[str, Any]
 ) -> ControlMeasure:
-    """Change a control. Raises ``ValidationError`` on bad data (nothing saved)."""
-    before = _fields(control, CONTROL_FIELDS)
-    _set_fields(control, data, CONTROL_FIELDS)
-    _save_in_scope(
-        control,
-        actor=actor,
-        exclude=["risk_point"],
-        update_fields=[*CONTROL_FIELDS, "updated_at"],
+    """Change a control, only if it is still at ``expected_version``.
+
+    Raises ``NotAllowed`` / ``NotFound`` when the actor may not change it, ``ValidationError``
+    on bad data and ``ConcurrentEditError`` when someone saved it first (one conditional
+    ``UPDATE … WHERE version = expected`` that bumps the version); nothing is saved on error.
+    ``control`` is reloaded in place once the change is written; on an error it is left as it
+    was.
+    """
+    _require(actor, ControlMeasure, "change", control)
+    edited = ControlMeasure.objects.get(pk=control.pk)
+    before = _fields(edited, CONTROL_FIELDS)
+    _set_fields(edited, data, CONTROL_FIELDS)
+    edited.full_clean(exclude=[*_SCOPE_FIELDS, "risk_point"])
+    _conditional_update(
+        edited, expected_version=expected_version, fields=CONTROL_FIELDS, now=timezone.now()
     )
+    ensure_in_scope(edited, actor)
     record(
         actor=actor,
         action="risks.controlmeasure.update",
-        obj=control,
+        obj=edited,
         before=before,
-        after=_fields(control, CONTROL_FIELDS),
+        after=_fields(edited, CONTROL_FIELDS),
     )
+    control.refresh_from_db()
     return control
 
 
 @transaction.atomic
 def control_measure_delete(*, actor: Any, control: ControlMeasure) -> None:
-    """Remove a control (the caller has checked the actor may delete it)."""
+    """Remove a control. Raises ``NotAllowed`` for a role that may not delete controls (only
+    the enterprise keeps its register) and ``NotFound`` for one outside the actor's scope."""
+    _require(actor, ControlMeasure, "delete", control)
     record(
         actor=actor,
         action="risks.controlmeasure.delete",
@@ -299,17 +402,6 @@ def highest_grade(grades: Iterable[str]) -> str:
     return max(ranked, key=GRADE_RANK.__getitem__, default="")
 
 
-def _site_has_open_major_hazard(site_id: int) -> bool:
-    """Ask the hazards app, when it is installed and offers the selector; else False."""
-    if not apps.is_installed("hazardledger.hazards"):
-        return False
-    try:
-        from hazardledger.hazards.selectors import site_has_open_major_hazard
-    except ImportError:
-        return False
-    return bool(site_has_open_major_hazard(site_id=site_id))
-
-
 @transaction.atomic
 def site_risk_level_refresh(*, site: Site, actor: Any = None) -> str:
     """Recompute ``site.risk_level`` and store it if it changed; return the level.
@@ -318,8 +410,10 @@ def site_risk_level_refresh(*, site: Site, actor: Any = None) -> str:
     site has an open major hazard; "" (not assessed) when neither applies. The write is one
     conditional ``UPDATE … WHERE risk_level <> new`` that touches only that column, so it never
     overwrites a concurrent edit of the site's other fields and does not bump its version.
-    The hazards app should call this whenever a major hazard opens or closes. A change of level
-    is audited (``actor`` is whoever caused it, or None for the system).
+    The level is derived, so its change writes no site outbox event. It runs after commit
+    whenever a major hazard opens or closes or an assessment changes a grade
+    (``handlers.site_risk_refresh``). A change of level is audited (``actor`` is whoever caused
+    it, or None for the system).
     """
     grades = (
         RiskPoint.objects.filter(site_id=site.pk)
@@ -328,7 +422,7 @@ def site_risk_level_refresh(*, site: Site, actor: Any = None) -> str:
         .distinct()
     )
     level = highest_grade(grades)
-    if level != RiskGrade.MAJOR and _site_has_open_major_hazard(site.pk):
+    if level != RiskGrade.MAJOR and site_has_open_major_hazard(site_id=site.pk):
         level = RiskGrade.MAJOR
     before = site.risk_level
     changed = Site.objects.filter(pk=site.pk).exclude(risk_level=level).update(risk_level=level)
@@ -403,8 +497,10 @@ def site_inspection_record(*, actor: Any, site: Site, inspected_on: date) -> Sit
     """Record that regulators inspected ``site`` on ``inspected_on`` (kept only if later than
     the date already known, so an old inspection entered late never resets the schedule).
 
-    Raises ``ValidationError`` for a date in the future.
+    Raises ``NotAllowed`` for a role that may not keep the schedule, ``ValidationError`` for a
+    date in the future and ``ScopeViolation`` for a site outside the actor's scope.
     """
+    _require(actor, SiteInspectionSchedule, "change")
     if inspected_on > timezone.localdate():
         raise ValidationError({"inspected_on": _("The inspection date cannot be in the future.")})
     schedule, created = SiteInspectionSchedule.objects.get_or_create(

@@ -1,7 +1,10 @@
 """Risk pages: register, four-colour site list, risk point, assessment, controls, photos,
 notice card, export, inspection schedule and counts by region.
 
-Every page: anonymous → login, out of scope → 404, in scope but not allowed → 403.
+Every page: anonymous → login, out of scope → 404, in scope but not allowed → 403. Form pages
+call one service each in ``perform`` inside the request's durable transaction; the services
+enforce who may act, and ``ServiceFormMixin`` shows their errors on the form (a stale edit page
+gets 409 and the message, nothing saved).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import (
     HttpRequest,
@@ -29,8 +32,10 @@ from django_filters.views import FilterView
 
 from hazardledger.access.scope import get_object_for_user, scope_region_code, user_can
 from hazardledger.accounts.http import AuthenticatedHttpRequest
+from hazardledger.core.errors import ServiceFormMixin
 from hazardledger.core.htmx import HtmxTemplateMixin
 from hazardledger.core.http import safe_next
+from hazardledger.core.transactions import durable_atomic
 from hazardledger.core.uploads import upload_response
 from hazardledger.regions.selectors import region_filter_choices
 from hazardledger.registry.models import Site
@@ -119,7 +124,7 @@ def site_risk_list(request: HttpRequest, site_pk: int) -> HttpResponse:
     )
 
 
-class RiskPointCreateView(LoginRequiredMixin, FormView):
+class RiskPointCreateView(LoginRequiredMixin, ServiceFormMixin, FormView):
     form_class = RiskPointForm
     template_name = "risks/riskpoint_form.html"
 
@@ -132,19 +137,16 @@ class RiskPointCreateView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(site=self.site, **kwargs)
 
-    def form_valid(self, form: RiskPointForm) -> HttpResponse:
-        try:
+    def perform(self, form: RiskPointForm) -> HttpResponse:
+        with durable_atomic():
             point = risk_point_create(
                 actor=self.request.user, site=self.site, data=form.cleaned_data
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-            return self.form_invalid(form)
         messages.success(self.request, _("Risk point “%(name)s” added.") % {"name": point.name})
         return HttpResponseRedirect(point.get_absolute_url())
 
 
-class RiskPointUpdateView(LoginRequiredMixin, FormView):
+class RiskPointUpdateView(LoginRequiredMixin, ServiceFormMixin, FormView):
     form_class = RiskPointForm
     template_name = "risks/riskpoint_form.html"
 
@@ -154,19 +156,19 @@ class RiskPointUpdateView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
-        return {key: getattr(self.point, key) for key in RISK_POINT_FIELDS}
+        return {key: getattr(self.point, key) for key in (*RISK_POINT_FIELDS, "version")}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(site=self.point.site, point=self.point, **kwargs)
 
-    def form_valid(self, form: RiskPointForm) -> HttpResponse:
-        try:
+    def perform(self, form: RiskPointForm) -> HttpResponse:
+        with durable_atomic():
             risk_point_update(
-                actor=self.request.user, risk_point=self.point, data=form.cleaned_data
+                actor=self.request.user,
+                risk_point=self.point,
+                expected_version=form.cleaned_data["version"] or self.point.version,
+                data=form.cleaned_data,
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-            return self.form_invalid(form)
         messages.success(self.request, _("Risk point saved."))
         return HttpResponseRedirect(self.point.get_absolute_url())
 
@@ -196,7 +198,7 @@ def riskpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class RiskPointAssessView(LoginRequiredMixin, FormView):
+class RiskPointAssessView(LoginRequiredMixin, ServiceFormMixin, FormView):
     """Assess (or re-assess) a risk point; the previous assessment stays in the history."""
 
     form_class = AssessmentForm
@@ -210,14 +212,15 @@ class RiskPointAssessView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(point=self.point, site=self.point.site, **kwargs)
 
-    def form_valid(self, form: AssessmentForm) -> HttpResponse:
-        assessment = risk_point_assess(
-            actor=self.request.user,
-            risk_point=self.point,
-            method=form.cleaned_data["method"],
-            factors=form.factors(),
-            note=form.cleaned_data["note"],
-        )
+    def perform(self, form: AssessmentForm) -> HttpResponse:
+        with durable_atomic():
+            assessment = risk_point_assess(
+                actor=self.request.user,
+                risk_point=self.point,
+                method=form.cleaned_data["method"],
+                factors=form.factors(),
+                note=form.cleaned_data["note"],
+            )
         messages.success(
             self.request,
             _("Assessed: %(grade)s (value %(value)s).")
@@ -235,7 +238,7 @@ def risk_calculator(request: HttpRequest) -> HttpResponse:
     return render(request, "risks/partials/_assessment_preview.html", {"form": form})
 
 
-class ControlFormView(LoginRequiredMixin, FormView):
+class ControlFormView(LoginRequiredMixin, ServiceFormMixin, FormView):
     """Add a control to a risk point, or edit one (``pk`` of the control)."""
 
     form_class = ControlMeasureForm
@@ -264,16 +267,18 @@ class ControlFormView(LoginRequiredMixin, FormView):
             point=self.point, site=self.point.site, control=self.control, **kwargs
         )
 
-    def form_valid(self, form: ControlMeasureForm) -> HttpResponse:
+    def perform(self, form: ControlMeasureForm) -> HttpResponse:
         user, data = self.request.user, form.cleaned_data
-        try:
+        with durable_atomic():
             if self.control is None:
                 control_measure_create(actor=user, risk_point=self.point, data=data)
             else:
-                control_measure_update(actor=user, control=self.control, data=data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-            return self.form_invalid(form)
+                control_measure_update(
+                    actor=user,
+                    control=self.control,
+                    expected_version=data["version"] or self.control.version,
+                    data=data,
+                )
         messages.success(self.request, _("Control measure saved."))
         return HttpResponseRedirect(self.point.get_absolute_url() + "#controls")
 
@@ -283,12 +288,13 @@ class ControlFormView(LoginRequiredMixin, FormView):
 def control_delete(request: HttpRequest, pk: int) -> HttpResponse:
     control = control_measure_get(user=request.user, pk=pk, action="delete")
     point = control.risk_point
-    control_measure_delete(actor=request.user, control=control)
+    with durable_atomic():
+        control_measure_delete(actor=request.user, control=control)
     messages.success(request, _("Control measure removed."))
     return HttpResponseRedirect(point.get_absolute_url() + "#controls")
 
 
-class PhotoAddView(LoginRequiredMixin, FormView):
+class PhotoAddView(LoginRequiredMixin, ServiceFormMixin, FormView):
     form_class = PhotoForm
     template_name = "risks/photo_form.html"
 
@@ -301,13 +307,14 @@ class PhotoAddView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(point=self.point, site=self.point.site, **kwargs)
 
-    def form_valid(self, form: PhotoForm) -> HttpResponse:
-        risk_point_photo_add(
-            actor=self.request.user,
-            risk_point=self.point,
-            image=form.cleaned_data["image"],
-            caption=form.cleaned_data["caption"],
-        )
+    def perform(self, form: PhotoForm) -> HttpResponse:
+        with durable_atomic():
+            risk_point_photo_add(
+                actor=self.request.user,
+                risk_point=self.point,
+                image=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+            )
         messages.success(self.request, _("Photo added."))
         return HttpResponseRedirect(self.point.get_absolute_url() + "#photos")
 
@@ -376,9 +383,10 @@ def site_inspection_record_view(request: HttpRequest, site_pk: int) -> HttpRespo
     _require(request.user, SiteInspectionSchedule, "change")
     form = InspectionRecordForm(request.POST)
     if form.is_valid():
-        site_inspection_record(
-            actor=request.user, site=site, inspected_on=form.cleaned_data["inspected_on"]
-        )
+        with durable_atomic():
+            site_inspection_record(
+                actor=request.user, site=site, inspected_on=form.cleaned_data["inspected_on"]
+            )
         messages.success(request, _("Inspection of “%(name)s” recorded.") % {"name": site.name})
     else:
         for error in form.errors.get("inspected_on", []):
@@ -404,12 +412,3 @@ def risk_counts(request: AuthenticatedHttpRequest) -> HttpResponse:
         user=request.user, region_code=region_code, sector_code=sector_code
     )
     return render(request, "risks/risk_counts.html", {"form": form, "counts": counts})
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on the form's fields (or on the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

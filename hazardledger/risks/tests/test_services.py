@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-import types
+import ast
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import TestCase
 from django.utils import timezone
 
 from hazardledger.access.scope import ScopeViolation
@@ -52,36 +51,30 @@ POINT = {
 
 @pytest.fixture
 def no_hazards_app(monkeypatch):
-    """The hazard-free path: behave as if the hazards app were not installed."""
-    real = apps.is_installed
-    monkeypatch.setattr(
-        apps, "is_installed", lambda name: False if name == "hazardledger.hazards" else real(name)
-    )
+    """The hazard-free path: no site has an open major hazard (hazards' selector says so)."""
+    monkeypatch.setattr(services, "site_has_open_major_hazard", lambda *, site_id: False)
 
 
 @pytest.fixture
 def fake_hazards(monkeypatch):
-    """A stand-in for ``hazardledger.hazards.selectors`` whose answer the test sets."""
+    """A stand-in for hazards' ``site_has_open_major_hazard`` whose answer the test sets."""
     answer = {"open": False, "asked": []}
 
     def site_has_open_major_hazard(*, site_id):
         answer["asked"].append(site_id)
         return answer["open"]
 
-    module = types.ModuleType("hazardledger.hazards.selectors")
-    module.site_has_open_major_hazard = site_has_open_major_hazard
-    real = apps.is_installed
-    monkeypatch.setattr(
-        apps, "is_installed", lambda name: True if name == "hazardledger.hazards" else real(name)
-    )
-    monkeypatch.setitem(sys.modules, "hazardledger.hazards.selectors", module)
+    monkeypatch.setattr(services, "site_has_open_major_hazard", site_has_open_major_hazard)
     return answer
 
 
 def _assess(user, point, l, e, c):  # noqa: E741
-    return risk_point_assess(
-        actor=user, risk_point=point, method="lec", factors={"l": l, "e": e, "c": c}
-    )
+    # The site's level follows an assessment after commit (the outbox handler): run the
+    # on-commit callbacks, as the end of a request's transaction does.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return risk_point_assess(
+            actor=user, risk_point=point, method="lec", factors={"l": l, "e": e, "c": c}
+        )
 
 
 def test_create_copies_the_scope_of_the_site(users, sites):
@@ -210,17 +203,6 @@ def test_open_major_hazard_makes_the_site_major(sites, fake_hazards):
     assert site_risk_level_refresh(site=sites.plant_a) == RiskGrade.LOW
 
 
-def test_missing_selector_counts_as_no_major_hazard(sites, monkeypatch):
-    real = apps.is_installed
-    monkeypatch.setattr(
-        apps, "is_installed", lambda name: True if name == "hazardledger.hazards" else real(name)
-    )
-    monkeypatch.setitem(
-        sys.modules, "hazardledger.hazards.selectors", types.ModuleType("empty selectors")
-    )
-    assert site_risk_level_refresh(site=sites.plant_a) == ""
-
-
 def test_refresh_is_a_conditional_update_of_the_level_only(sites, no_hazards_app):
     site = sites.plant_a
     RiskPointFactory(site=site, grade=RiskGrade.GENERAL)
@@ -305,13 +287,32 @@ def test_inspection_record_out_of_scope_rolls_back(users, sites):
     assert not SiteInspectionSchedule.objects.exists()
 
 
-def test_service_module_has_no_direct_hazards_import():
-    # The hazards app is optional: importing risks must never import it eagerly.
-    source = Path(services.__file__).read_text(encoding="utf-8")
-    assert (
-        "\nfrom hazardledger.hazards" not in source
-        and "\nimport hazardledger.hazards" not in source
-    )
+def test_risks_reads_hazards_only_through_its_public_selectors():
+    # Issue 9: no try/except ImportError coupling; a plain call into hazards' public selectors
+    # is the one way risks learns about hazards (everything else arrives as outbox events).
+    package = Path(services.__file__).parent
+    imported = set()
+    for path in package.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "hazardledger.hazards"
+            ):
+                imported.add((path.name, node.module))
+            elif isinstance(node, ast.Import):
+                imported |= {
+                    (path.name, alias.name)
+                    for alias in node.names
+                    if alias.name.startswith("hazardledger.hazards")
+                }
+            elif isinstance(node, ast.Try):
+                caught = [h.type for h in node.handlers if h.type is not None]
+                assert not any(
+                    isinstance(t, ast.Name) and t.id in {"ImportError", "ModuleNotFoundError"}
+                    for t in caught
+                ), f"{path.name}:{node.lineno} catches ImportError"
+    assert imported == {("services.py", "hazardledger.hazards.selectors")}
 
 
 def test_site_factory_sites_start_not_assessed(db):

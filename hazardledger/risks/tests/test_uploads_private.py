@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from PIL import Image
 
@@ -27,7 +28,8 @@ def photo(users, sites, settings, tmp_path) -> RiskPointPhoto:
     Image.new("RGB", (8, 8), "red").save(stream, format="PNG")
     upload = SimpleUploadedFile(UPLOADED, stream.getvalue(), content_type="image/png")
     point = RiskPointFactory(site=sites.plant_a, name="1号储罐区")
-    return risk_point_photo_add(actor=users.officer_a, risk_point=point, image=upload)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the file is written on commit
+        return risk_point_photo_add(actor=users.officer_a, risk_point=point, image=upload)
 
 
 def test_anonymous_users_are_sent_to_login(client, photo):

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -44,9 +45,11 @@ def world(users, sites, settings, tmp_path):
     """Enterprise A's plant with one assessed risk point, a control and a photo."""
     settings.MEDIA_ROOT = tmp_path
     point = RiskPointFactory(site=sites.plant_a, name="1号储罐区", emergency_phone="020-88886666")
-    risk_point_assess(
-        actor=users.officer_a, risk_point=point, method="lec", factors={"l": 6, "e": 6, "c": 7}
-    )
+    # The site's level and the photo's file follow on commit, as at the end of a request.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        risk_point_assess(
+            actor=users.officer_a, risk_point=point, method="lec", factors={"l": 6, "e": 6, "c": 7}
+        )
     control = ControlMeasureFactory(risk_point=point, description="储罐设置高液位联锁")
     ControlMeasureFactory(
         risk_point=point,
@@ -54,7 +57,8 @@ def world(users, sites, settings, tmp_path):
         description="泄漏时启动围堰和喷淋",
         level=ControlLevel.COMPANY,
     )
-    photo = risk_point_photo_add(actor=users.officer_a, risk_point=point, image=_png())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        photo = risk_point_photo_add(actor=users.officer_a, risk_point=point, image=_png())
     point.refresh_from_db()
     return {"point": point, "control": control, "photo": photo, "site": sites.plant_a}
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hazardledger.audit.services import record as audit_record
+from hazardledger.core.errors import Invalid
 from hazardledger.hazards.choices import HazardCategory
 from hazardledger.regions.models import Sector
 from hazardledger.registry.choices import SiteKind
@@ -66,7 +66,7 @@ def _text(value: Any, *, required: bool, limit: int) -> str | None:
 def checklist_parse(text: str, *, clauses: dict[str, Clause] | None = None) -> ChecklistSpec:
     """Parse and validate a checklist file's text.
 
-    Raises ``ValidationError`` listing every problem (bad or too deeply nested TOML, unknown
+    Raises ``Invalid`` listing every problem (bad or too deeply nested TOML, unknown
     keys, values of the wrong type, missing texts, unknown sector, site kind or category,
     duplicate item codes, a major clause that does not exist or belongs to another sector). The
     hash covers the parsed content, so comments and layout do not make a new version.
@@ -75,12 +75,10 @@ def checklist_parse(text: str, *, clauses: dict[str, Clause] | None = None) -> C
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ValidationError(_("The file is not valid TOML: %(error)s") % {"error": exc}) from exc
+        raise Invalid(_("The file is not valid TOML: %(error)s") % {"error": exc}) from exc
     except RecursionError as exc:
         # tomllib recurses once per nested array or inline table; no checklist nests at all.
-        raise ValidationError(
-            _("The file nests arrays or tables too deeply to be a checklist.")
-        ) from exc
+        raise Invalid(_("The file nests arrays or tables too deeply to be a checklist.")) from exc
     errors: list[str] = []
     unknown = set(raw) - TOP_KEYS
     if unknown:
@@ -179,7 +177,7 @@ def checklist_parse(text: str, *, clauses: dict[str, Clause] | None = None) -> C
         row["major"] = major or ""
         data["items"].append(row)
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return ChecklistSpec(
         data=data, sha256=hashlib.sha256(canonical.encode()).hexdigest(), text=text
@@ -192,7 +190,7 @@ def checklist_load(*, text: str, actor: Any = None) -> tuple[Checklist, bool]:
     Returns ``(checklist, created)``: the current version unchanged when the file's content
     is what it already holds, else a new version (numbered one above the highest) that
     becomes current; the old versions stay for the inspections that used them. Raises
-    ``ValidationError`` for a bad file (nothing is written).
+    ``Invalid`` for a bad file (nothing is written).
     """
     spec = checklist_parse(text)
     data = spec.data

@@ -34,6 +34,16 @@ AUDIT_ACTIONS = {
     "inspections.recheck.decide": _("Re-check decision"),
 }
 
+# The actions of the outbox events ``inspections.inspection.<action>`` (``events.py``).
+INSPECTION_EVENT_ACTIONS = (
+    "plan",  # planned for a date (a draw plans one per drawn site)
+    "begin",  # started: a planned one, or planned and started at once
+    "submit",  # results submitted from the field page, or a re-check finished
+    "recheck_decide",  # a re-check accepted or rejected a hazard's rectification
+    "draft_confirm",  # a failed item recorded as a hazard
+    "draft_dismiss",  # a failed item dismissed
+)
+
 # What the field page says (field.js shows them; translated on the server).
 FIELD_MESSAGES = {
     "online": _("Online. Your results are kept on this device until they are sent."),

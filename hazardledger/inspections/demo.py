@@ -12,6 +12,7 @@ from django.utils import timezone
 from hazardledger.accounts.choices import Role
 from hazardledger.accounts.models import User
 from hazardledger.core.demo import DemoContext
+from hazardledger.regions.selectors import is_under
 from hazardledger.registry.models import Site
 
 from .checklists import checklists_load_shipped
@@ -42,7 +43,7 @@ def _inspectors_by_scope() -> list[tuple[str, set[str] | None, User]]:
 
 def _inspector_for(site: Site, inspectors: list[tuple[str, set[str] | None, User]]) -> User | None:
     for region, sectors, user in inspectors:
-        if site.region_id.startswith(region) and (sectors is None or site.sector_id in sectors):
+        if is_under(site.region_id, region) and (sectors is None or site.sector_id in sectors):
             return user
     return None
 
@@ -136,7 +137,7 @@ def _guangzhou_draw(ctx: DemoContext) -> Any:
     colleagues = [
         user
         for region, sectors, user in _inspectors_by_scope()
-        if region.startswith("4401")
+        if is_under(region, "4401")
         and user.pk != inspector.pk
         and sectors is not None
         and "hazardous_chemicals" in sectors

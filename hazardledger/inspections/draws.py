@@ -9,6 +9,10 @@ The draw is made in two steps so that nobody can pick a seed after seeing its re
 
 ``draw_compute`` is the whole algorithm: ``random.Random(seed)`` samples the sites, then for
 each drawn site (in draw order) samples two inspectors. ``draw_verify`` recomputes it.
+
+A draw keeps every sector it covers (``Draw.sectors``), so it is published to the users whose
+scope holds all of them (``policies.DrawPolicy``). Performing it writes one ``plan`` outbox
+event per planned inspection, in one insert.
 """
 
 from __future__ import annotations
@@ -21,25 +25,32 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hazardledger.access.scope import ensure_in_scope, is_unrestricted, restrict, user_can
+from hazardledger.access.scope import (
+    ensure_in_scope,
+    is_unrestricted,
+    restrict,
+    user_sector_codes,
+)
 from hazardledger.accounts.choices import Role
 from hazardledger.accounts.models import User
 from hazardledger.audit.services import record as audit_record
+from hazardledger.core.errors import Invalid, InvalidTransition, NotAllowed
 from hazardledger.regions.choices import CODE_LENGTHS
-from hazardledger.regions.models import Region
-from hazardledger.regions.selectors import under_region
+from hazardledger.regions.models import Region, Sector
+from hazardledger.regions.selectors import is_under, under_region
 from hazardledger.registry.choices import SiteStatus
 from hazardledger.registry.models import Site
 
 from .choices import DrawStatus, InspectionKind, InspectionStatus
 from .constants import DRAW_MAX_SIZE, INSPECTORS_PER_SITE
+from .events import creation_changes, inspection_events_write_bulk
 from .models import Checklist, Draw, Inspection
+from .policies import DRAW_POLICY
 from .selectors import checklists_for_site
 
 ALGORITHM = "random.Random(seed).sample v1"
@@ -80,12 +91,13 @@ def inspector_pool(*, user: Any) -> list[User]:
 
 
 def _common_region(codes: Sequence[str]) -> str:
-    prefix = codes[0]
-    for code in codes[1:]:
-        while not code.startswith(prefix):
-            prefix = prefix[:-1]
-    length = max((n for n in CODE_LENGTHS if n <= len(prefix)), default=0)
-    return prefix[:length]
+    """The smallest division every one of ``codes`` lies under (the province at most)."""
+    first = codes[0]
+    for length in sorted((n for n in CODE_LENGTHS if n <= len(first)), reverse=True):
+        candidate = first[:length]
+        if all(is_under(code, candidate) for code in codes):
+            return candidate
+    return first[: CODE_LENGTHS[0]]
 
 
 def draw_candidates(
@@ -118,21 +130,28 @@ def draw_seal(
 ) -> Draw:
     """Fix and publish a draw's inputs and seed (step 1). Nothing is drawn yet.
 
-    The seed is the caller's or a fresh random 63-bit number. Raises ``PermissionDenied``
-    when the actor may not draw, ``ValidationError`` for regions outside the actor's area, no
-    sector, a size out of range, fewer than two inspectors or inspectors outside the pool.
+    The seed is the caller's or a fresh random 63-bit number. The draw keeps all its sectors
+    (``Draw.sectors``). Raises ``NotAllowed`` when the actor may not draw, ``Invalid`` for
+    regions or sectors outside the actor's area, no sector, a size out of range, fewer than
+    two inspectors or inspectors outside the pool.
     """
-    if not user_can(actor, Draw, "add"):
-        raise PermissionDenied
+    if not DRAW_POLICY.user_has_permission(actor, "add"):
+        raise NotAllowed
     errors: dict[str, list[str]] = {}
     regions = sorted(set(regions))
-    own = "" if is_unrestricted(actor) else actor.organisation.region_id
-    if not regions or any(not code.startswith(own) for code in regions):
+    sectors = sorted(set(sectors))
+    own = None if is_unrestricted(actor) else actor.organisation.region_id
+    if not regions or (own is not None and any(not is_under(code, own) for code in regions)):
         errors["regions"] = [_("Choose regions in your area.")]
     elif Region.objects.filter(code__in=regions).count() != len(regions):
         errors["regions"] = [_("Unknown region.")]
+    allowed = None if is_unrestricted(actor) else user_sector_codes(actor)
     if not sectors:
         errors["sectors"] = [_("Choose at least one sector.")]
+    elif (allowed is not None and not set(sectors) <= allowed) or Sector.objects.filter(
+        code__in=sectors
+    ).count() != len(sectors):
+        errors["sectors"] = [_("Choose sectors in your area.")]
     if not 1 <= size <= DRAW_MAX_SIZE:
         errors["size"] = [_("Draw between 1 and %(n)d sites.") % {"n": DRAW_MAX_SIZE}]
     pool = {u.pk for u in inspector_pool(user=actor)}
@@ -142,15 +161,15 @@ def draw_seal(
     if planned_on < timezone.localdate():
         errors["planned_on"] = [_("The planned date cannot be in the past.")]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     seed = secrets.randbits(63) if seed is None else int(seed)
     site_ids = draw_candidates(user=actor, regions=regions, sectors=sectors, site_kinds=site_kinds)
     if not site_ids:
-        raise ValidationError({"regions": [_("No operating site matches this scope.")]})
+        raise Invalid({"regions": [_("No operating site matches this scope.")]})
     inputs: dict[str, Any] = {
         "algorithm": ALGORITHM,
         "regions": regions,
-        "sectors": sorted(set(sectors)),
+        "sectors": sectors,
         "site_kinds": sorted(set(site_kinds)),
         "size": size,
         "site_ids": site_ids,
@@ -159,7 +178,6 @@ def draw_seal(
     with transaction.atomic():
         draw = Draw.objects.create(
             region_id=_common_region(regions),
-            sector_id=inputs["sectors"][0] if len(inputs["sectors"]) == 1 else None,
             title=(title or "").strip()[:200] or _("Double-random draw"),
             seed=seed,
             inputs=inputs,
@@ -168,6 +186,7 @@ def draw_seal(
             created_by=actor,
             created_by_name=actor.display_name[:150],
         )
+        draw.sectors.set(Sector.objects.filter(code__in=sectors))
         ensure_in_scope(draw, actor)
         audit_record(
             actor=actor,
@@ -183,15 +202,16 @@ def draw_perform(*, actor: Any, draw: Draw) -> Draw:
     """Draw from the sealed inputs (step 2) and plan the drawn inspections.
 
     Each drawn site gets a double-random inspection on the planned date, with the site's
-    first fitting checklist and its inspector pair. A conditional update makes a second
-    perform impossible (``ValidationError``). Raises ``PermissionDenied`` when the actor may
-    not draw.
+    first fitting checklist and its inspector pair, and a ``plan`` outbox event (all of them
+    in one insert). A conditional update makes a second perform impossible
+    (``InvalidTransition``). Raises ``NotAllowed`` when the actor may not perform this draw
+    (role or scope) and ``Invalid`` when the stored inputs no longer match their hash.
     """
-    if not user_can(actor, Draw, "perform"):
-        raise PermissionDenied
+    if not DRAW_POLICY.user_has_permission_for_instance(actor, "perform", draw):
+        raise NotAllowed
     inputs = draw.inputs
     if draw_input_hash(inputs=inputs, seed=draw.seed) != draw.input_hash:
-        raise ValidationError(_("The draw's inputs do not match their hash; it cannot be drawn."))
+        raise Invalid(_("The draw's inputs do not match their hash; it cannot be drawn."))
     result = draw_compute(
         seed=draw.seed,
         site_ids=inputs["site_ids"],
@@ -204,7 +224,7 @@ def draw_perform(*, actor: Any, draw: Draw) -> Draw:
             status=DrawStatus.DRAWN, result=result, drawn_at=now, updated_at=now
         )
         if updated != 1:
-            raise ValidationError(_("This draw has already been made."))
+            raise InvalidTransition(_("This draw has already been made."))
         sites = Site.objects.in_bulk(result["sites"])
         current = list(Checklist.objects.filter(is_current=True))
         planned = []
@@ -223,13 +243,24 @@ def draw_perform(*, actor: Any, draw: Draw) -> Draw:
             inspection.copy_scope_from(site)
             planned.append(inspection)
         Inspection.objects.bulk_create(planned)
+        pairs = {
+            inspection.pk: pair for inspection, pair in zip(planned, result["pairs"], strict=True)
+        }
         through = Inspection.inspectors.through
         through.objects.bulk_create(
             [
-                through(inspection_id=inspection.pk, user_id=user_id)
-                for inspection, pair in zip(planned, result["pairs"], strict=True)
+                through(inspection_id=inspection_id, user_id=user_id)
+                for inspection_id, pair in pairs.items()
                 for user_id in pair
             ]
+        )
+        inspection_events_write_bulk(
+            inspections=planned,
+            action="plan",
+            actor=actor,
+            changes=lambda inspection: creation_changes(
+                inspection, inspector_ids=pairs[inspection.pk]
+            ),
         )
         audit_record(
             actor=actor,

@@ -18,7 +18,7 @@ from hazardledger.registry.choices import SiteKind
 from .choices import InspectionKind, RecheckOutcome
 from .constants import DRAW_MAX_SIZE
 from .draws import inspector_pool
-from .services import kinds_for
+from .policies import INSPECTION_POLICY
 
 
 class InspectionStartForm(StyledFormMixin, forms.Form):
@@ -37,7 +37,9 @@ class InspectionStartForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(InspectionKind.choices)
         choice_field(self, "kind").choices = [
-            (k, labels[k]) for k in kinds_for(user) if k != InspectionKind.DOUBLE_RANDOM
+            (k, labels[k])
+            for k in INSPECTION_POLICY.kinds_for(user)
+            if k != InspectionKind.DOUBLE_RANDOM
         ]
         choice_field(self, "checklist").choices = [
             (c.pk, f"{c.title} (v{c.version})") for c in checklists
@@ -94,6 +96,17 @@ class DismissForm(StyledFormMixin, forms.Form):
 
 
 class RecheckForm(StyledFormMixin, forms.Form):
+    """A re-check decision on one hazard. ``version`` is the hazard's version when the page
+    showed it, so a decision made on a stale page is refused instead of applied."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": _("This page is out of date: reload it and decide again."),
+            "invalid": _("This page is out of date: reload it and decide again."),
+        },
+    )
     outcome = forms.ChoiceField(
         choices=RecheckOutcome.choices,
         error_messages={

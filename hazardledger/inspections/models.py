@@ -164,8 +164,8 @@ class Draw(TimeStampedModel):
     primary-key order) are written first and hashed into ``input_hash``; only then is the draw
     performed (``result``: site ids in draw order and the inspector pair of each). Anyone can
     re-run it from ``inputs`` and ``seed`` and get the same result. ``region`` is the scope
-    region of the draw; ``sector`` is set when the draw covers one sector (else only users of
-    every sector see it).
+    region of the draw and ``sectors`` the sectors it covers: it is published to the users
+    whose scope holds the region and every one of those sectors (``policies.DrawPolicy``).
     """
 
     region = models.ForeignKey(
@@ -175,14 +175,7 @@ class Draw(TimeStampedModel):
         related_name="+",
         db_column="region_code",
     )
-    sector = models.ForeignKey(
-        "regions.Sector",
-        verbose_name=_("sector"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    sectors = models.ManyToManyField("regions.Sector", verbose_name=_("sectors"), related_name="+")
     title = models.CharField(_("title"), max_length=200)
     seed = models.BigIntegerField(_("seed"))
     inputs = models.JSONField(_("inputs"), default=dict)
@@ -206,7 +199,6 @@ class Draw(TimeStampedModel):
         verbose_name = _("double-random draw")
         verbose_name_plural = _("double-random draws")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["region", "sector"], name="inspections_draw_region")]
 
     def __str__(self) -> str:
         return self.title

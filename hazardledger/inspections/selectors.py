@@ -111,8 +111,9 @@ def recheck_candidates(*, inspection: Inspection, user: Any) -> list[tuple[Hazar
 
 
 def draw_list(*, user: Any) -> QuerySet[Draw]:
-    """Draws the user may see (published within their scope), newest first."""
-    return restrict(Draw.objects.select_related("region", "sector"), user, "view")
+    """Draws the user may see (published within their scope), newest first, with their
+    sectors."""
+    return restrict(Draw.objects.select_related("region").prefetch_related("sectors"), user, "view")
 
 
 def draw_inspections(*, draw: Draw) -> QuerySet[Inspection]:

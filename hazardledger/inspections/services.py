@@ -1,7 +1,11 @@
 """Writes on inspections: plan, start, turn failed items into hazards, re-check, finish.
 
 Hazards are recorded only through the hazards app's ``hazard_record`` and moved only through
-its ``hazard_transition``; this app never writes a hazard row.
+its ``hazard_transition``, called inside this app's own transactions; this app never writes a
+hazard row. Every service is a plain ``atomic()`` block that composes with its caller's (the
+entry point holds the durable one) and writes the change's outbox event (``events.py``) in it.
+Errors are the ``core.errors`` family: ``Invalid``, ``NotAllowed``, ``InspectionError`` (an
+``InvalidTransition``); the hazards app's errors pass through.
 """
 
 from __future__ import annotations
@@ -10,16 +14,16 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hazardledger.access.scope import ensure_in_scope, restrict, user_can
-from hazardledger.accounts.choices import OrganisationKind
+from hazardledger.access.policy import policy_for
+from hazardledger.access.scope import ensure_in_scope
 from hazardledger.audit.services import record as audit_record
+from hazardledger.core.errors import Invalid, InvalidTransition, NotAllowed
 from hazardledger.hazards.choices import (
     OPEN_STATUSES,
     HazardAction,
@@ -32,53 +36,45 @@ from hazardledger.hazards.services import hazard_record
 from hazardledger.hazards.workflow import hazard_transition
 from hazardledger.registry.models import Site
 
-from .choices import (
-    ENTERPRISE_KINDS,
-    REGULATORY_KINDS,
-    DraftStatus,
-    InspectionKind,
-    InspectionStatus,
-    RecheckOutcome,
-)
+from .choices import DraftStatus, InspectionKind, InspectionStatus, RecheckOutcome
 from .clauses import clauses_load
+from .events import creation_changes, inspection_event_write
 from .models import Checklist, HazardDraft, Inspection, RecheckDecision
+from .policies import HAZARD_DRAFT_POLICY, INSPECTION_POLICY
 
 
-class InspectionError(Exception):
+class InspectionError(InvalidTransition):
     """The inspection is not in a state that allows this; nothing was written."""
 
-    def __init__(self, message: Any = None) -> None:
-        self.message = message or gettext_lazy("This is not possible in the inspection's state.")
-        super().__init__(str(self.message))
-
-
-def kinds_for(user: Any) -> list[str]:
-    """The inspection kinds the user may run: enterprises inspect themselves, everyone else
-    inspects as a regulator (a township's grid worker included)."""
-    org = getattr(user, "organisation", None)
-    if org is not None and org.kind == OrganisationKind.ENTERPRISE:
-        return [k.value for k in ENTERPRISE_KINDS]
-    return [k.value for k in REGULATORY_KINDS]
+    default_message = gettext_lazy("This is not possible in the inspection's state.")
 
 
 def _check_can_conduct(*, actor: Any, site: Site, kind: str) -> None:
-    if not user_can(actor, Inspection, "conduct"):
-        raise PermissionDenied
-    if kind not in kinds_for(actor):
-        raise ValidationError({"kind": [_("You may not run this kind of inspection.")]})
-    if not restrict(Site.objects.filter(pk=site.pk), actor, "view").exists():
-        raise ValidationError({"site": [_("Choose a site in your area.")]})
+    """Refuse an actor whose role may not inspect (``NotAllowed``), a kind they may not run
+    or a site outside their scope (``Invalid``), as ``INSPECTION_POLICY`` and the site's
+    policy say."""
+    if not INSPECTION_POLICY.user_has_permission(actor, "conduct"):
+        raise NotAllowed
+    if kind not in INSPECTION_POLICY.kinds_for(actor):
+        raise Invalid({"kind": [_("You may not run this kind of inspection.")]})
+    if not policy_for(Site).user_has_permission_for_instance(actor, "view", site):
+        raise Invalid({"site": [_("Choose a site in your area.")]})
+
+
+def _check_may_conduct(*, actor: Any, inspection: Inspection) -> None:
+    """Refuse an actor who may not conduct this inspection (its kind, their role, their
+    scope): ``NotAllowed``."""
+    if not INSPECTION_POLICY.user_has_permission_for_instance(actor, "conduct", inspection):
+        raise NotAllowed
 
 
 def _check_checklist(*, kind: str, checklist: Checklist | None, site: Site) -> None:
     if kind == InspectionKind.RECHECK:
         if checklist is not None:
-            raise ValidationError(
-                {"checklist": [_("A re-check acts on hazards, not a checklist.")]}
-            )
+            raise Invalid({"checklist": [_("A re-check acts on hazards, not a checklist.")]})
         return
     if checklist is None or not checklist.is_current or not checklist.applies_to(site):
-        raise ValidationError({"checklist": [_("Choose a current checklist for this site.")]})
+        raise Invalid({"checklist": [_("Choose a current checklist for this site.")]})
 
 
 def inspection_plan(
@@ -93,9 +89,10 @@ def inspection_plan(
 ) -> Inspection:
     """Plan an inspection of ``site`` (and, with ``start``, start it at once).
 
-    The scope columns are copied from the site; the actor is among the inspectors. Raises
-    ``PermissionDenied`` when the actor's role may not inspect, ``ValidationError`` for a
-    site outside the actor's scope, a kind the actor may not run or a checklist that is not
+    The scope columns are copied from the site; the actor is among the inspectors. Writes
+    the audit entry and the outbox event (``plan``, or ``begin`` when started at once).
+    Raises ``NotAllowed`` when the actor's role may not inspect, ``Invalid`` for a site
+    outside the actor's scope, a kind the actor may not run or a checklist that is not
     current or does not fit the site.
     """
     _check_can_conduct(actor=actor, site=site, kind=kind)
@@ -113,7 +110,8 @@ def inspection_plan(
         )
         inspection.copy_scope_from(site)
         inspection.save()
-        inspection.inspectors.set({actor.pk, *(u.pk for u in inspectors)})
+        inspector_ids = {actor.pk, *(u.pk for u in inspectors)}
+        inspection.inspectors.set(inspector_ids)
         ensure_in_scope(inspection, actor)
         audit_record(
             actor=actor,
@@ -121,25 +119,35 @@ def inspection_plan(
             obj=inspection,
             after={"status": inspection.status, "kind": kind, "site": site.pk},
         )
+        inspection_event_write(
+            inspection=inspection,
+            action="begin" if start else "plan",
+            actor=actor,
+            changes=creation_changes(inspection, inspector_ids=inspector_ids),
+        )
     return inspection
 
 
 def inspection_start(*, actor: Any, inspection: Inspection) -> Inspection:
     """Start a planned inspection (a conditional update, so two starts cannot both win).
 
-    Starting an inspection already in progress is a no-op. Raises ``InspectionError`` for a
-    submitted or cancelled one.
+    Starting an inspection already in progress is a no-op. The actor joins the inspectors.
+    Writes the audit entry and the ``begin`` event. Raises ``NotAllowed`` when the actor may
+    not conduct it and ``InspectionError`` for a submitted or cancelled one.
     """
-    _check_can_conduct(actor=actor, site=inspection.site, kind=inspection.kind)
+    _check_may_conduct(actor=actor, inspection=inspection)
     if inspection.status == InspectionStatus.IN_PROGRESS:
         return inspection
+    now = timezone.now()
     with transaction.atomic():
         updated = Inspection.objects.filter(
             pk=inspection.pk, status=InspectionStatus.PLANNED
-        ).update(status=InspectionStatus.IN_PROGRESS, started_at=timezone.now())
+        ).update(status=InspectionStatus.IN_PROGRESS, started_at=now)
         if updated != 1:
             raise InspectionError
+        before = sorted(inspection.inspectors.values_list("pk", flat=True))
         inspection.inspectors.add(actor)
+        inspection.refresh_from_db()
         audit_record(
             actor=actor,
             action="inspections.inspection.start",
@@ -147,7 +155,13 @@ def inspection_start(*, actor: Any, inspection: Inspection) -> Inspection:
             before={"status": InspectionStatus.PLANNED},
             after={"status": InspectionStatus.IN_PROGRESS},
         )
-    inspection.refresh_from_db()
+        changes: dict[str, list[Any]] = {
+            "status": [InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS],
+            "started_at": [None, now],
+        }
+        if actor.pk not in before:
+            changes["inspector_ids"] = [before, sorted({*before, actor.pk})]
+        inspection_event_write(inspection=inspection, action="begin", actor=actor, changes=changes)
     return inspection
 
 
@@ -192,7 +206,7 @@ def _draft_values(draft: HazardDraft, data: Mapping[str, Any]) -> dict[str, Any]
     if category not in HazardCategory.values:
         errors["category"] = [_("Choose a category.")]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     return {
         "grade": grade,
         "override_reason": override_reason if grade != draft.checklist_grade else "",
@@ -205,14 +219,18 @@ def _draft_values(draft: HazardDraft, data: Mapping[str, Any]) -> dict[str, Any]
 def hazard_draft_confirm(*, actor: Any, draft: HazardDraft, data: Mapping[str, Any]) -> Hazard:
     """Record a failed item's hazard in the ledger, as the inspector confirmed or edited it.
 
-    Steps: validate the grade (a grade other than the checklist's needs a reason); claim the
-    draft with a conditional update (a second confirmation finds it taken:
-    ``InspectionError``); call ``hazard_record`` with the grade, the basis citing the clause,
-    the source and the item's photos as evidence; link the hazard and write the audit entry
-    (the override, if any, in it). All in one transaction. ``ValidationError`` from the
-    ledger (e.g. missing interim measures for a major hazard) passes through unchanged.
+    Steps: check the actor may confirm this draft (``NotAllowed``); validate the grade (a
+    grade other than the checklist's needs a reason: ``Invalid``); claim the draft with a
+    conditional update (a second confirmation finds it taken: ``InspectionError``); call
+    ``hazard_record`` with the grade, the basis citing the clause, the source and the item's
+    photos as evidence; link the hazard, write the audit entry (the override, if any, in it)
+    and the inspection's ``draft_confirm`` event. All in one transaction, the caller's if it
+    has one. Validation errors from the ledger (e.g. missing interim measures for a major
+    hazard) pass through unchanged.
     """
     inspection = draft.inspection
+    if not HAZARD_DRAFT_POLICY.user_has_permission_for_instance(actor, "confirm", draft):
+        raise NotAllowed
     if inspection.status != InspectionStatus.SUBMITTED:
         raise InspectionError
     values = _draft_values(draft, data)
@@ -257,6 +275,19 @@ def hazard_draft_confirm(*, actor: Any, draft: HazardDraft, data: Mapping[str, A
             files=photos[:10],
         )
         HazardDraft.objects.filter(pk=draft.pk).update(hazard=hazard)
+        key = f"drafts.{draft.pk}"
+        changes: dict[str, list[Any]] = {
+            f"{key}.status": [DraftStatus.DRAFT, DraftStatus.RECORDED],
+            f"{key}.hazard_id": [None, hazard.pk],
+            **{
+                f"{key}.{field}": [getattr(draft, field), values[field]]
+                for field in ("grade", "category", "description", "location")
+                if getattr(draft, field) != values[field]
+            },
+        }
+        inspection_event_write(
+            inspection=inspection, action="draft_confirm", actor=actor, changes=changes
+        )
         audit_record(
             actor=actor,
             action="inspections.hazarddraft.confirm",
@@ -275,12 +306,17 @@ def hazard_draft_confirm(*, actor: Any, draft: HazardDraft, data: Mapping[str, A
 
 
 def hazard_draft_dismiss(*, actor: Any, draft: HazardDraft, reason: str) -> HazardDraft:
-    """Decide that a failed item is not a hazard after all (the reason is kept)."""
+    """Decide that a failed item is not a hazard after all (the reason is kept).
+
+    Writes the audit entry and the inspection's ``draft_dismiss`` event. Raises
+    ``NotAllowed`` when the actor may not decide this draft, ``Invalid`` without a reason and
+    ``InspectionError`` when the draft was already decided.
+    """
+    if not HAZARD_DRAFT_POLICY.user_has_permission_for_instance(actor, "confirm", draft):
+        raise NotAllowed
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": [_("Say why this failed item is not a hazard.")]})
-    if not user_can(actor, Inspection, "conduct"):
-        raise PermissionDenied
+        raise Invalid({"reason": [_("Say why this failed item is not a hazard.")]})
     with transaction.atomic():
         claimed = HazardDraft.objects.filter(pk=draft.pk, status=DraftStatus.DRAFT).update(
             status=DraftStatus.DISMISSED,
@@ -296,6 +332,12 @@ def hazard_draft_dismiss(*, actor: Any, draft: HazardDraft, reason: str) -> Haza
             obj=draft,
             data={"inspection": draft.inspection_id, "reason": reason},
         )
+        inspection_event_write(
+            inspection=draft.inspection,
+            action="draft_dismiss",
+            actor=actor,
+            changes={f"drafts.{draft.pk}.status": [DraftStatus.DRAFT, DraftStatus.DISMISSED]},
+        )
     draft.refresh_from_db()
     return draft
 
@@ -307,26 +349,39 @@ RECHECK_ACTIONS: dict[str, str] = {
 
 
 def recheck_decide(
-    *, actor: Any, inspection: Inspection, hazard: Hazard, outcome: str, comment: str = ""
+    *,
+    actor: Any,
+    inspection: Inspection,
+    hazard: Hazard,
+    outcome: str,
+    expected_version: int,
+    comment: str = "",
 ) -> RecheckDecision:
     """Accept or reject a hazard's rectification during a re-check inspection.
 
-    The move goes through the ledger's state machine (``hazard_transition``), which checks
-    the actor's role, side and scope and the hazard's status; its errors pass through and
-    nothing is written. The decision is kept on the inspection.
+    ``expected_version`` is the hazard's version when the inspector's page showed it: if the
+    hazard changed since (another decision, a new submission), the ledger refuses the stale
+    decision as a conflict and nothing is written. The move goes through the ledger's state
+    machine (``hazard_transition``, inside this transaction), which checks the actor's role,
+    side and scope and the hazard's status; its errors pass through. The decision is kept on
+    the inspection, with the audit entry and the inspection's ``recheck_decide`` event.
+    Raises ``NotAllowed`` when the actor may not conduct the inspection, ``InspectionError``
+    when it is not a re-check in progress or the hazard is not open at its site, ``Invalid``
+    for an outcome other than accept or reject.
     """
+    _check_may_conduct(actor=actor, inspection=inspection)
     if not inspection.is_recheck or inspection.status != InspectionStatus.IN_PROGRESS:
         raise InspectionError
     if hazard.site_id != inspection.site_id or hazard.status not in OPEN_STATUSES:
         raise InspectionError(_("This hazard is not open at the inspected site."))
     if outcome not in RECHECK_ACTIONS:
-        raise ValidationError({"outcome": [_("Choose accept or reject.")]})
+        raise Invalid({"outcome": [_("Choose accept or reject.")]})
     with transaction.atomic():
         hazard_transition(
             hazard=hazard,
             action=RECHECK_ACTIONS[outcome],
             actor=actor,
-            expected_version=hazard.version,
+            expected_version=expected_version,
             comment=comment,
         )
         decision = RecheckDecision(
@@ -345,14 +400,26 @@ def recheck_decide(
             obj=inspection,
             data={"hazard": hazard.pk, "outcome": outcome},
         )
+        inspection_event_write(
+            inspection=inspection,
+            action="recheck_decide",
+            actor=actor,
+            changes={f"recheck_decisions.{hazard.pk}": [None, outcome]},
+        )
     return decision
 
 
 def recheck_finish(*, actor: Any, inspection: Inspection) -> Inspection:
-    """Close a re-check inspection (its decisions are already applied)."""
+    """Close a re-check inspection (its decisions are already applied).
+
+    A conditional update submits it once; the audit entry and the ``submit`` event (with the
+    day the site was inspected, which the risks app counts as a regulator's visit) are
+    written with it. Raises ``InspectionError`` for an inspection that is not a re-check in
+    progress and ``NotAllowed`` when the actor may not conduct it.
+    """
     if not inspection.is_recheck:
         raise InspectionError
-    _check_can_conduct(actor=actor, site=inspection.site, kind=inspection.kind)
+    _check_may_conduct(actor=actor, inspection=inspection)
     now = timezone.now()
     with transaction.atomic():
         updated = Inspection.objects.filter(
@@ -366,28 +433,23 @@ def recheck_finish(*, actor: Any, inspection: Inspection) -> Inspection:
         )
         if updated != 1:
             raise InspectionError
+        finished_before = inspection.finished_at
+        inspection.refresh_from_db()
         audit_record(
             actor=actor,
             action="inspections.inspection.submit",
             obj=inspection,
             after={"status": InspectionStatus.SUBMITTED},
         )
-        inspection_record_visit(actor=actor, inspection=inspection, on=timezone.localdate(now))
-    inspection.refresh_from_db()
+        inspection_event_write(
+            inspection=inspection,
+            action="submit",
+            actor=actor,
+            changes={
+                "status": [InspectionStatus.IN_PROGRESS, InspectionStatus.SUBMITTED],
+                "submitted_at": [None, now],
+                "finished_at": [finished_before, now],
+            },
+            inspected_on=timezone.localdate(now),
+        )
     return inspection
-
-
-def inspection_record_visit(*, actor: Any, inspection: Inspection, on: date) -> None:
-    """Tell the risks app a regulator inspected the site (it schedules the next inspection).
-
-    Self-inspections do not count, and a risks app without the service is skipped.
-    """
-    if inspection.kind == InspectionKind.SELF:
-        return
-    try:
-        from hazardledger.risks.models import SiteInspectionSchedule
-        from hazardledger.risks.services import site_inspection_record
-    except ImportError:
-        return
-    if user_can(actor, SiteInspectionSchedule, "change"):
-        site_inspection_record(actor=actor, site=inspection.site, inspected_on=on)

@@ -8,6 +8,10 @@ photos and signatures as data URLs, GPS and device time. ``inspection_sync`` is 
 - a retry of the same content (whatever its submission uuid) changes nothing and answers as
   the first did;
 - different content for an inspection already submitted is a conflict (``SyncConflict``).
+
+Photos and signatures get their stored names in the transaction and are written to disk when
+it commits (``core.uploads.save_on_commit``): a submission that fails, here or later in the
+caller's transaction, leaves no file behind.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import filetype
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -33,17 +37,20 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hazardledger.access.scope import ensure_in_scope, user_can
+from hazardledger.access.scope import ensure_in_scope
 from hazardledger.audit.services import record as audit_record
+from hazardledger.core.errors import Conflict, Invalid, NotAllowed
 from hazardledger.core.images import UnreadableImage, image_check
 from hazardledger.core.text import control_characters
+from hazardledger.core.uploads import save_on_commit
 from hazardledger.hazards.choices import EvidenceKind
 from hazardledger.hazards.evidence import ACCEPTED_TYPES
 
 from .choices import InspectionKind, InspectionStatus, ItemOutcome
 from .constants import NOTE_MAX_LENGTH, PHOTO_MAX_BYTES, PHOTOS_PER_ITEM, SIGNATURE_MAX_BYTES
+from .events import inspection_event_write
 from .models import HazardDraft, Inspection, ItemPhoto, ItemResult
-from .services import inspection_record_visit, kinds_for
+from .policies import INSPECTION_POLICY
 
 # The photo types evidence accepts (detected MIME type -> stored extension).
 IMAGE_TYPES = {
@@ -55,17 +62,26 @@ IMAGE_TYPES = {
 # deeper is not a document (and the JSON decoder recurses once per level).
 DOCUMENT_MAX_DEPTH = 6
 RESULTS_MAX = 1000
+# The inspection's fields a submission sets (its outbox event lists those that changed).
+SUBMITTED_FIELDS = (
+    "status",
+    "submitted_at",
+    "finished_at",
+    "started_at",
+    "latitude",
+    "longitude",
+    "gps_accuracy",
+    "note",
+    "site_representative",
+    "submission_uuid",
+)
 # Lone surrogates: JSON's \ud800 escapes decode to them, and no database can store them.
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-class SyncConflict(Exception):
+class SyncConflict(Conflict):
     """The inspection was already submitted with other content, or is not open; nothing was
     written. ``message`` is shown to the user as is."""
-
-    def __init__(self, message: Any) -> None:
-        self.message = message
-        super().__init__(str(message))
 
 
 ALREADY_SUBMITTED = gettext_lazy(
@@ -395,7 +411,7 @@ def _parse(inspection: Inspection, document: dict[str, Any]) -> _Parsed:
             _("Items without a result: %(items)s.") % {"items": ", ".join(str(n) for n in missing)}
         )
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     return _Parsed(
         submission=submission,  # type: ignore[arg-type]
         finished_at=finished_at,
@@ -410,138 +426,145 @@ def _parse(inspection: Inspection, document: dict[str, Any]) -> _Parsed:
     )
 
 
-def _save_image(field: Any, image: _Image, stem: str, stored: list[Any]) -> None:
-    field.save(f"{stem}.{image.extension}", ContentFile(image.data), save=False)
-    stored.append(field)
+def _save_image(field: Any, image: _Image, stem: str) -> None:
+    """Name the image's file now (the field's random name) and write it on commit."""
+    save_on_commit(field, ContentFile(image.data, name=f"{stem}.{image.extension}"))
 
 
 def inspection_sync(*, actor: Any, inspection: Inspection, document: dict[str, Any]) -> SyncResult:
     """Apply a phone's submission of ``inspection`` (already fetched through scope).
 
     Steps:
-    1. check the actor may conduct inspections of this kind (``PermissionDenied``);
+    1. check the actor may conduct this inspection, its kind included (``NotAllowed``);
     2. lock the inspection row; if it is already submitted, a document with the same content
        hash is a replay (``replayed=True``, nothing written), anything else ``SyncConflict``;
        a cancelled inspection is ``SyncConflict`` too;
     3. validate the document, its shape (types, finite numbers, sizes) before anything reads
-       it and then its content (``ValidationError`` listing every problem);
+       it and then its content (``Invalid`` listing every problem);
     4. write results (by their uuids), photos, signatures, a hazard draft per failed item
-       (grade and clause from the checklist), submit the inspection and write the audit entry.
+       (grade and clause from the checklist), submit the inspection, and write the audit
+       entry and the ``submit`` outbox event (its ``kind`` and ``inspected_on`` tell the
+       risks app whether a regulator visited the site).
 
-    Files written before a failure are deleted again.
+    One ``atomic()`` block, the caller's if it has one. Files are named in it and written when
+    it commits, so nothing is left on disk when it rolls back.
     """
-    if not user_can(actor, Inspection, "conduct") or inspection.kind not in kinds_for(actor):
-        raise PermissionDenied
+    if not INSPECTION_POLICY.user_has_permission_for_instance(actor, "conduct", inspection):
+        raise NotAllowed
     if inspection.checklist_id is None:
         raise SyncConflict(_("A re-check is not submitted from the field page."))
     shape_errors = _shape_errors(document)
     if shape_errors:
-        raise ValidationError(shape_errors)
+        raise Invalid(shape_errors)
     digest = content_hash(document)
-    stored: list[Any] = []
-    try:
-        with transaction.atomic():
-            locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
-            if locked.status == InspectionStatus.SUBMITTED:
-                if locked.content_hash == digest:
-                    return SyncResult(locked, replayed=True)
-                raise SyncConflict(ALREADY_SUBMITTED)
-            if locked.status == InspectionStatus.CANCELLED:
-                raise SyncConflict(NOT_OPEN)
-            parsed = _parse(locked, document)
-            taken = set(
-                ItemResult.objects.filter(uuid__in=[r["uuid"] for r in parsed.results])
-                .exclude(inspection=locked)
-                .values_list("uuid", flat=True)
-            )
-            if taken:
-                raise SyncConflict(ALREADY_SUBMITTED)
-            now = timezone.now()
-            existing = {r.uuid: r for r in locked.results.all()}
-            for row in parsed.results:
-                # A new result has no photos or draft yet: skip asking for them.
-                result = existing.get(row["uuid"])
-                is_new = result is None
-                if result is None:
-                    result = ItemResult(uuid=row["uuid"], inspection=locked)
-                result.item = row["item"]
-                result.outcome = row["outcome"]
-                result.note = row["note"]
-                result.recorded_at = now
-                result.copy_scope_from(locked.site)
-                result.save()
-                known = set() if is_new else set(result.photos.values_list("sha256", flat=True))
-                for index, image in enumerate(row["photos"]):
-                    if image.sha256 in known:
-                        continue
-                    known.add(image.sha256)
-                    photo = ItemPhoto(
-                        result=result,
-                        region_id=locked.region_id,
-                        content_type=image.content_type,
-                        size=len(image.data),
-                        sha256=image.sha256,
-                    )
-                    _save_image(photo.file, image, f"{result.uuid}-{index}", stored)
-                    photo.save()
-                item = row["item"]
-                if row["outcome"] == ItemOutcome.FAIL and (
-                    is_new or not HazardDraft.objects.filter(result=result).exists()
-                ):
-                    draft = HazardDraft(
-                        result=result,
-                        inspection=locked,
-                        checklist_grade=item.grade,
-                        grade=item.grade,
-                        clause=item.major_clause,
-                        basis=item.basis,
-                        description=f"{item.text_zh}：{row['note']}"[:2000],
-                        location=item.section_zh,
-                        category=item.category,
-                    )
-                    draft.copy_scope_from(locked.site)
-                    draft.save()
-            _save_image(
-                locked.inspector_signature,
-                parsed.inspector_signature,
-                f"{locked.uuid}-inspector",
-                stored,
-            )
-            if parsed.site_signature is not None:
-                _save_image(
-                    locked.site_signature, parsed.site_signature, f"{locked.uuid}-site", stored
+    with transaction.atomic():
+        locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if locked.status == InspectionStatus.SUBMITTED:
+            if locked.content_hash == digest:
+                return SyncResult(locked, replayed=True)
+            raise SyncConflict(ALREADY_SUBMITTED)
+        if locked.status == InspectionStatus.CANCELLED:
+            raise SyncConflict(NOT_OPEN)
+        parsed = _parse(locked, document)
+        taken = set(
+            ItemResult.objects.filter(uuid__in=[r["uuid"] for r in parsed.results])
+            .exclude(inspection=locked)
+            .values_list("uuid", flat=True)
+        )
+        if taken:
+            raise SyncConflict(ALREADY_SUBMITTED)
+        now = timezone.now()
+        existing = {r.uuid: r for r in locked.results.all()}
+        draft_ids = []
+        for row in parsed.results:
+            # A new result has no photos or draft yet: skip asking for them.
+            result = existing.get(row["uuid"])
+            is_new = result is None
+            if result is None:
+                result = ItemResult(uuid=row["uuid"], inspection=locked)
+            result.item = row["item"]
+            result.outcome = row["outcome"]
+            result.note = row["note"]
+            result.recorded_at = now
+            result.copy_scope_from(locked.site)
+            result.save()
+            known = set() if is_new else set(result.photos.values_list("sha256", flat=True))
+            for index, image in enumerate(row["photos"]):
+                if image.sha256 in known:
+                    continue
+                known.add(image.sha256)
+                photo = ItemPhoto(
+                    result=result,
+                    region_id=locked.region_id,
+                    content_type=image.content_type,
+                    size=len(image.data),
+                    sha256=image.sha256,
                 )
-            locked.status = InspectionStatus.SUBMITTED
-            locked.submitted_at = now
-            locked.submitted_by = actor
-            locked.submitted_by_name = actor.display_name[:150]
-            locked.finished_at = parsed.finished_at or now
-            locked.started_at = locked.started_at or now
-            locked.latitude, locked.longitude = parsed.latitude, parsed.longitude
-            locked.gps_accuracy = parsed.accuracy
-            locked.note = parsed.note
-            locked.site_representative = parsed.representative
-            locked.submission_uuid = parsed.submission
-            locked.content_hash = digest
-            locked.save()
-            locked.inspectors.add(actor)
-            ensure_in_scope(locked, actor)
-            audit_record(
-                actor=actor,
-                action="inspections.inspection.submit",
-                obj=locked,
-                before={"status": inspection.status},
-                after={"status": InspectionStatus.SUBMITTED},
-                data={
-                    "submission": str(parsed.submission),
-                    "content_hash": digest,
-                    "results": len(parsed.results),
-                    "failed": sum(1 for r in parsed.results if r["outcome"] == "fail"),
-                },
-            )
-            inspection_record_visit(actor=actor, inspection=locked, on=timezone.localdate(now))
-    except Exception:
-        for field in stored:
-            field.storage.delete(field.name)
-        raise
+                _save_image(photo.file, image, f"{result.uuid}-{index}")
+                photo.save()
+            item = row["item"]
+            if row["outcome"] == ItemOutcome.FAIL and (
+                is_new or not HazardDraft.objects.filter(result=result).exists()
+            ):
+                draft = HazardDraft(
+                    result=result,
+                    inspection=locked,
+                    checklist_grade=item.grade,
+                    grade=item.grade,
+                    clause=item.major_clause,
+                    basis=item.basis,
+                    description=f"{item.text_zh}：{row['note']}"[:2000],
+                    location=item.section_zh,
+                    category=item.category,
+                )
+                draft.copy_scope_from(locked.site)
+                draft.save()
+                draft_ids.append(draft.pk)
+        _save_image(
+            locked.inspector_signature, parsed.inspector_signature, f"{locked.uuid}-inspector"
+        )
+        if parsed.site_signature is not None:
+            _save_image(locked.site_signature, parsed.site_signature, f"{locked.uuid}-site")
+        before = {field: getattr(locked, field) for field in SUBMITTED_FIELDS}
+        locked.status = InspectionStatus.SUBMITTED
+        locked.submitted_at = now
+        locked.submitted_by = actor
+        locked.submitted_by_name = actor.display_name[:150]
+        locked.finished_at = parsed.finished_at or now
+        locked.started_at = locked.started_at or now
+        locked.latitude, locked.longitude = parsed.latitude, parsed.longitude
+        locked.gps_accuracy = parsed.accuracy
+        locked.note = parsed.note
+        locked.site_representative = parsed.representative
+        locked.submission_uuid = parsed.submission
+        locked.content_hash = digest
+        locked.save()
+        locked.inspectors.add(actor)
+        ensure_in_scope(locked, actor)
+        audit_record(
+            actor=actor,
+            action="inspections.inspection.submit",
+            obj=locked,
+            before={"status": inspection.status},
+            after={"status": InspectionStatus.SUBMITTED},
+            data={
+                "submission": str(parsed.submission),
+                "content_hash": digest,
+                "results": len(parsed.results),
+                "failed": sum(1 for r in parsed.results if r["outcome"] == "fail"),
+            },
+        )
+        changes = {
+            field: [old, getattr(locked, field)]
+            for field, old in before.items()
+            if old != getattr(locked, field)
+        }
+        changes["draft_ids"] = [[], draft_ids]
+        inspection_event_write(
+            inspection=locked,
+            action="submit",
+            actor=actor,
+            changes=changes,
+            inspected_on=timezone.localdate(now),
+        )
     return SyncResult(locked, replayed=False)

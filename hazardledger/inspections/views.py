@@ -1,7 +1,10 @@
 """Inspection pages: start (the QR target), the field page and its sync endpoint, the
 inspection and its record, hazard drafts, re-checks, checklists and double-random draws.
 
-Every page: anonymous → login, out of scope → 404, in scope but not allowed → 403.
+Every page: anonymous → login, out of scope → 404, in scope but not allowed → 403 (the
+models' policies, ``policies.py``). Every write runs in one durable transaction opened here, at
+the entry point; services raise the ``core.errors`` family, which form views map onto their
+forms (``ServiceFormMixin``) and action views show as a message.
 """
 
 from __future__ import annotations
@@ -32,10 +35,17 @@ from django.views.generic import FormView, ListView
 
 from hazardledger.access.scope import get_object_for_user, user_can
 from hazardledger.access.views import ActionRequiredMixin, ScopedQuerysetMixin
+from hazardledger.core.errors import (
+    Conflict,
+    Invalid,
+    InvalidTransition,
+    ServiceError,
+    ServiceFormMixin,
+)
 from hazardledger.core.forms import error_text
+from hazardledger.core.transactions import durable_atomic
 from hazardledger.core.uploads import upload_response
 from hazardledger.hazards.selectors import hazard_list
-from hazardledger.hazards.workflow import ConcurrentEditError, InvalidTransition
 from hazardledger.registry.selectors import site_list
 
 from .checklists import checklist_load, checklist_to_toml
@@ -51,6 +61,7 @@ from .forms import (
     RecheckForm,
 )
 from .models import Checklist, Draw, HazardDraft, Inspection, ItemPhoto
+from .policies import INSPECTION_POLICY
 from .record import inspection_record_pdf_bytes
 from .selectors import (
     checklist_current_list,
@@ -72,11 +83,14 @@ from .services import (
     hazard_draft_dismiss,
     inspection_plan,
     inspection_start,
-    kinds_for,
     recheck_decide,
     recheck_finish,
 )
-from .sync import SyncConflict, inspection_sync, sync_document_load
+from .sync import inspection_sync, sync_document_load
+
+# What an action page shows as a message and redirects: the object's state or the input was
+# wrong. A refusal of the actor (``NotAllowed``) is not among them: it stays a 403.
+REFUSALS = (InvalidTransition, Conflict, ValidationError)
 
 
 def _require(user: Any, model: Any, action: str) -> None:
@@ -84,29 +98,17 @@ def _require(user: Any, model: Any, action: str) -> None:
         raise PermissionDenied
 
 
-def _error_text(exc: InspectionError | ValidationError) -> str:
-    """What a refused step tells the user: the state error's message, or the validation
-    error's message (or its messages joined)."""
-    if isinstance(exc, InspectionError):
-        return str(exc.message)
-    return str(getattr(exc, "message", None) or "; ".join(exc.messages))
-
-
-def _add_form_errors(form: Any, exc: ValidationError) -> None:
-    """Show a service's ``ValidationError`` on the form: by field where the form has the field,
-    else as a form-wide error."""
-    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
+def _error_text(exc: Exception) -> str:
+    """What a refused step tells the user: a validation error's messages joined, else the
+    error's message."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(str(message) for message in exc.messages)
+    return str(getattr(exc, "message", "") or "") or _("You may not do this.")
 
 
 def _inspection_for(request: HttpRequest, pk: int, action: str = "view") -> Inspection:
-    inspection = get_object_for_user(
-        inspection_list(user=request.user), request.user, action, pk=pk
-    )
-    if action == "conduct" and inspection.kind not in kinds_for(request.user):
-        raise PermissionDenied
-    return inspection
+    """The inspection for ``action`` (``conduct`` is narrowed to the kinds the user runs)."""
+    return get_object_for_user(inspection_list(user=request.user), request.user, action, pk=pk)
 
 
 # --- inspections ------------------------------------------------------------------------------
@@ -131,7 +133,7 @@ class InspectionListView(ScopedQuerysetMixin, ListView):
         return context
 
 
-class InspectionStartView(LoginRequiredMixin, FormView):
+class InspectionStartView(LoginRequiredMixin, ServiceFormMixin, FormView):
     """Start an inspection of a site: where scanning the site's QR code leads."""
 
     form_class = InspectionStartForm
@@ -159,15 +161,14 @@ class InspectionStartView(LoginRequiredMixin, FormView):
         )
         return context
 
-    def form_valid(self, form: InspectionStartForm) -> HttpResponse:
+    def perform(self, form: InspectionStartForm) -> HttpResponse:
         start = self.request.POST.get("action", "start") == "start"
         planned_on = form.cleaned_data.get("planned_on")
         if start:
             planned_on = timezone.localdate()
         elif planned_on is None:
-            form.add_error("planned_on", _("Give the date to plan the inspection for."))
-            return self.form_invalid(form)
-        try:
+            raise Invalid({"planned_on": [_("Give the date to plan the inspection for.")]})
+        with durable_atomic():
             inspection = inspection_plan(
                 actor=self.request.user,
                 site=self.site,
@@ -176,10 +177,6 @@ class InspectionStartView(LoginRequiredMixin, FormView):
                 planned_on=planned_on,
                 start=start,
             )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-            return self.form_invalid(form)
         if start and not inspection.is_recheck:
             return redirect("inspections:inspection-conduct", pk=inspection.pk)
         return redirect(inspection.get_absolute_url())
@@ -191,7 +188,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One inspection: results, photos, signatures, drafts to confirm, hazards raised."""
     inspection = _inspection_for(request, pk)
     user = request.user
-    can_conduct = user_can(user, Inspection, "conduct") and inspection.kind in kinds_for(user)
+    can_conduct = INSPECTION_POLICY.user_has_permission_for_instance(user, "conduct", inspection)
     return render(
         request,
         "inspections/inspection_detail.html",
@@ -218,8 +215,9 @@ def inspection_begin(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a planned inspection, then open the field page."""
     inspection = _inspection_for(request, pk, "conduct")
     try:
-        inspection = inspection_start(actor=request.user, inspection=inspection)
-    except (InspectionError, ValidationError) as exc:
+        with durable_atomic():
+            inspection = inspection_start(actor=request.user, inspection=inspection)
+    except REFUSALS as exc:
         messages.error(request, _error_text(exc))
         return redirect(inspection.get_absolute_url())
     if inspection.is_recheck:
@@ -272,7 +270,8 @@ def inspection_sync_view(request: HttpRequest, uuid: Any) -> JsonResponse:
         document = sync_document_load(request.body)
         if document.get("inspection") != str(inspection.uuid):
             raise ValueError
-        result = inspection_sync(actor=user, inspection=inspection, document=document)
+        with durable_atomic():
+            result = inspection_sync(actor=user, inspection=inspection, document=document)
     except Http404:
         return _json_error(404, _("This inspection was not found."))
     except PermissionDenied:
@@ -281,7 +280,7 @@ def inspection_sync_view(request: HttpRequest, uuid: Any) -> JsonResponse:
         return _json_error(413, _("Too many or too large photos: remove some and send again."))
     except (ValueError, UnicodeDecodeError):
         return _json_error(400, _("The data sent is not a valid inspection document."))
-    except SyncConflict as exc:
+    except Conflict as exc:  # SyncConflict: submitted with other content, or cancelled
         return _json_error(409, exc.message)
     except ValidationError as exc:
         return _json_error(400, _("The inspection was not saved."), errors=exc.messages)
@@ -355,13 +354,11 @@ def _draft_form(draft: HazardDraft, data: Any = None) -> HazardDraftForm:
 
 
 def _draft_for(request: HttpRequest, pk: int) -> HazardDraft:
-    draft = get_object_for_user(hazard_draft_queryset(), request.user, "confirm", pk=pk)
-    if draft.inspection.kind not in kinds_for(request.user):
-        raise PermissionDenied
-    return draft
+    """The draft to decide (``confirm`` is narrowed to the kinds of inspection the user runs)."""
+    return get_object_for_user(hazard_draft_queryset(), request.user, "confirm", pk=pk)
 
 
-class HazardDraftConfirmView(LoginRequiredMixin, FormView):
+class HazardDraftConfirmView(LoginRequiredMixin, ServiceFormMixin, FormView):
     """Confirm (or edit, then confirm) the hazard a failed item proposes."""
 
     template_name = "inspections/draft_confirm.html"
@@ -382,14 +379,12 @@ class HazardDraftConfirmView(LoginRequiredMixin, FormView):
         context["inspection"] = self.draft.inspection
         return context
 
-    def form_valid(self, form: HazardDraftForm) -> HttpResponse:
+    def perform(self, form: HazardDraftForm) -> HttpResponse:
         try:
-            hazard = hazard_draft_confirm(
-                actor=self.request.user, draft=self.draft, data=form.cleaned_data
-            )
-        except ValidationError as exc:
-            _add_form_errors(form, exc)
-            return self.form_invalid(form)
+            with durable_atomic():
+                hazard = hazard_draft_confirm(
+                    actor=self.request.user, draft=self.draft, data=form.cleaned_data
+                )
         except InspectionError as exc:
             messages.error(self.request, str(exc.message))
             return redirect(self.draft.inspection.get_absolute_url())
@@ -410,10 +405,11 @@ def draft_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error_text(form))
     else:
         try:
-            hazard_draft_dismiss(
-                actor=request.user, draft=draft, reason=form.cleaned_data["reason"]
-            )
-        except (InspectionError, ValidationError) as exc:
+            with durable_atomic():
+                hazard_draft_dismiss(
+                    actor=request.user, draft=draft, reason=form.cleaned_data["reason"]
+                )
+        except REFUSALS as exc:
             messages.error(request, _error_text(exc))
     return redirect(draft.inspection.get_absolute_url())
 
@@ -432,19 +428,18 @@ def recheck_decide_view(request: HttpRequest, pk: int, hazard_pk: int) -> HttpRe
         messages.error(request, error_text(form))
         return redirect(inspection.get_absolute_url())
     try:
-        recheck_decide(
-            actor=request.user,
-            inspection=inspection,
-            hazard=hazard,
-            outcome=form.cleaned_data["outcome"],
-            comment=form.cleaned_data["comment"],
-        )
-    except (InspectionError, InvalidTransition, ConcurrentEditError) as exc:
-        messages.error(request, str(exc.message))
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(getattr(exc, "message", "")) or _("You may not do this."))
+        with durable_atomic():
+            recheck_decide(
+                actor=request.user,
+                inspection=inspection,
+                hazard=hazard,
+                outcome=form.cleaned_data["outcome"],
+                expected_version=form.cleaned_data["version"],
+                comment=form.cleaned_data["comment"],
+            )
+    except (ServiceError, ValidationError, PermissionDenied) as exc:
+        # The ledger's refusals (its state machine's, a stale page's) are the user's answer.
+        messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("Decision recorded on hazard #%(n)s.") % {"n": hazard.pk})
     return redirect(inspection.get_absolute_url())
@@ -455,9 +450,10 @@ def recheck_decide_view(request: HttpRequest, pk: int, hazard_pk: int) -> HttpRe
 def recheck_finish_view(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection_for(request, pk, "conduct")
     try:
-        recheck_finish(actor=request.user, inspection=inspection)
-    except InspectionError as exc:
-        messages.error(request, str(exc.message))
+        with durable_atomic():
+            recheck_finish(actor=request.user, inspection=inspection)
+    except REFUSALS as exc:
+        messages.error(request, _error_text(exc))
     return redirect(inspection.get_absolute_url())
 
 
@@ -512,7 +508,7 @@ def checklist_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-class ChecklistUploadView(ActionRequiredMixin, FormView):
+class ChecklistUploadView(ActionRequiredMixin, ServiceFormMixin, FormView):
     """Administrators load a new version of a checklist from an edited file."""
 
     scope_model = Checklist
@@ -520,15 +516,15 @@ class ChecklistUploadView(ActionRequiredMixin, FormView):
     form_class = ChecklistUploadForm
     template_name = "inspections/checklist_upload.html"
 
-    def form_valid(self, form: ChecklistUploadForm) -> HttpResponse:
+    def perform(self, form: ChecklistUploadForm) -> HttpResponse:
         try:
-            checklist, created = checklist_load(
-                text=form.cleaned_data["file"], actor=self.request.user
-            )
+            with durable_atomic():
+                checklist, created = checklist_load(
+                    text=form.cleaned_data["file"], actor=self.request.user
+                )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error("file", message)
-            return self.form_invalid(form)
+            # Every problem is the file's: show them beside it.
+            raise Invalid({"file": exc.messages}) from exc
         if created:
             messages.success(self.request, _("Version %(v)d loaded.") % {"v": checklist.version})
         else:
@@ -554,7 +550,7 @@ def draw_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-class DrawCreateView(ActionRequiredMixin, FormView):
+class DrawCreateView(ActionRequiredMixin, ServiceFormMixin, FormView):
     """Step 1 of a draw: fix the scope, the pool and the seed."""
 
     scope_model = Draw
@@ -567,9 +563,9 @@ class DrawCreateView(ActionRequiredMixin, FormView):
         kwargs["user"] = self.request.user
         return kwargs
 
-    def form_valid(self, form: DrawForm) -> HttpResponse:
+    def perform(self, form: DrawForm) -> HttpResponse:
         data = form.cleaned_data
-        try:
+        with durable_atomic():
             draw = draw_seal(
                 actor=self.request.user,
                 title=data["title"],
@@ -581,9 +577,6 @@ class DrawCreateView(ActionRequiredMixin, FormView):
                 planned_on=data["planned_on"],
                 seed=data["seed"],
             )
-        except ValidationError as exc:
-            _add_form_errors(form, exc)
-            return self.form_invalid(form)
         return HttpResponseRedirect(draw.get_absolute_url())
 
 
@@ -613,8 +606,9 @@ def draw_perform_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 2: draw from the sealed inputs and plan the inspections."""
     draw = _draw_for(request, pk, "perform")
     try:
-        draw = draw_perform(actor=request.user, draw=draw)
-    except ValidationError as exc:
+        with durable_atomic():
+            draw = draw_perform(actor=request.user, draw=draw)
+    except REFUSALS as exc:
         messages.error(request, _error_text(exc))
     else:
         messages.success(

@@ -1,16 +1,22 @@
 """Fixtures for the inspections tests: media in a temporary directory, the shipped checklists
-loaded, a phone-sized browser, and helpers that build sync documents."""
+loaded, a phone-sized browser, and helpers that build sync documents and commit."""
 
 from __future__ import annotations
 
 import base64
 import io
 import uuid
+from datetime import date
 from typing import Any
 
 import pytest
+from django.test import TestCase
 from PIL import Image
 
+from hazardledger.hazards.choices import HazardGrade
+from hazardledger.hazards.services import hazard_record
+from hazardledger.hazards.tests.factories import hazard_data, png_upload
+from hazardledger.hazards.workflow import hazard_transition
 from hazardledger.inspections.checklists import checklists_load_shipped
 from hazardledger.inspections.models import Checklist
 
@@ -25,6 +31,13 @@ def checklists(db: None) -> dict[str, Checklist]:
     """The shipped checklists, loaded as they are by ``manage.py load_checklists``."""
     checklists_load_shipped()
     return {c.code: c for c in Checklist.objects.filter(is_current=True)}
+
+
+def committed() -> Any:
+    """``with committed(): …``: run what the block registers on commit when it ends, as the
+    commit of an entry point's transaction would (uploaded files are written, outbox events
+    dispatched). A test's own transaction never commits, so without this nothing would be."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def png_data_url(colour: str = "black", size: tuple[int, int] = (40, 20)) -> str:
@@ -65,6 +78,37 @@ def sync_document(
     }
     document.update(overrides)
     return document
+
+
+def submitted_major_hazard(users: Any, sites: Any) -> Any:
+    """A major hazard at plant A whose rectification enterprise A has submitted for
+    acceptance (what a re-check decides on), moved through the ledger's own services."""
+    hazard = hazard_record(
+        actor=users.officer_a, site_id=sites.plant_a.pk, data=hazard_data(HazardGrade.MAJOR)
+    )
+    plan = {
+        "responsible_person": "李四",
+        "measures": "更换报警器",
+        "funds": "5000",
+        "deadline": date.today(),
+        "contingency_plan": "停产撤人",
+        "governance_programme": "方案",
+    }
+    hazard = hazard_transition(
+        hazard=hazard,
+        action="plan",
+        actor=users.officer_a,
+        expected_version=hazard.version,
+        data=plan,
+    )
+    return hazard_transition(
+        hazard=hazard,
+        action="submit",
+        actor=users.officer_a,
+        expected_version=hazard.version,
+        comment="已整改",
+        files=[png_upload()],
+    )
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ def test_the_demo_has_checklists_inspections_and_a_draw_for_gz_inspector(setting
     submitted = Inspection.objects.filter(status=InspectionStatus.SUBMITTED)
     assert submitted.exists()
     assert ItemResult.objects.filter(inspection__in=submitted).exists()
-    draw = Draw.objects.get(region_id="4401", sector_id="hazardous_chemicals")
+    draw = Draw.objects.get(region_id="4401", sectors="hazardous_chemicals")
     assert draw_verify(draw=draw)[1:] == (True, True)
     inspector = User.objects.get(username="gz-inspector")
     planned = Inspection.objects.filter(draw=draw, status=InspectionStatus.PLANNED)

@@ -8,13 +8,17 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
-from hazardledger.accounts.choices import Role
-from hazardledger.accounts.tests.factories import UserFactory
+from hazardledger.accounts.choices import OrganisationKind, Role
+from hazardledger.accounts.tests.factories import OrganisationFactory, UserFactory
+from hazardledger.core.errors import InvalidTransition
 from hazardledger.inspections.choices import DrawStatus, InspectionKind, InspectionStatus
 from hazardledger.inspections.draws import draw_compute, draw_perform, draw_seal, draw_verify
-from hazardledger.inspections.models import Inspection
+from hazardledger.inspections.models import Draw, Inspection
+from hazardledger.inspections.policies import DRAW_POLICY
+from hazardledger.regions.choices import DepartmentKind
 from hazardledger.registry.choices import SiteKind
 from hazardledger.registry.tests.factories import SiteFactory
 
@@ -101,7 +105,7 @@ def test_performing_plans_one_inspection_per_site_for_its_pair(checklists, users
         assert inspection.status == InspectionStatus.PLANNED
         assert inspection.checklist.code == "hazardous_chemicals"
         assert sorted(inspection.inspectors.values_list("pk", flat=True)) == pair
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidTransition):
         draw_perform(actor=users.inspector_a, draw=draw)
     assert Inspection.objects.filter(draw=draw).count() == 5
 
@@ -154,3 +158,89 @@ def test_performing_reads_the_checklists_once_however_many_sites_are_drawn(
             draw_perform(actor=users.inspector_a, draw=draw)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+# --- draws over several sectors ----------------------------------------------------------------
+
+
+@pytest.fixture
+def two_sector_form(users, orgs, sites):
+    """What inspector A (hazardous chemicals and industry & trade) posts to draw over both."""
+    colleague = UserFactory(username="gz-colleague", role=Role.INSPECTOR, organisation=orgs.gz_em)
+    return {
+        "title": "广州市危化品和工贸企业联合抽查",
+        "regions": ["4401"],
+        "sectors": ["hazardous_chemicals", "industry_trade"],
+        "size": "2",
+        "inspectors": [str(users.inspector_a.pk), str(colleague.pk)],
+        "planned_on": (timezone.localdate() + timedelta(days=7)).isoformat(),
+        "seed": "5",
+    }
+
+
+def test_an_inspector_draws_over_both_of_his_sectors_and_sees_the_draw(
+    client, users, two_sector_form
+):
+    client.force_login(users.inspector_a)
+    response = client.post(reverse("inspections:draw-add"), two_sector_form)
+    assert response.status_code == 302
+    draw = Draw.objects.get()
+    assert response["Location"] == draw.get_absolute_url()
+    assert set(draw.sectors.values_list("code", flat=True)) == {
+        "hazardous_chemicals",
+        "industry_trade",
+    }
+    assert client.get(draw.get_absolute_url()).status_code == 200
+    listing = client.get(reverse("inspections:draw-list")).content.decode()
+    assert draw.get_absolute_url() in listing
+    assert client.post(reverse("inspections:draw-perform", args=[draw.pk])).status_code == 302
+    draw.refresh_from_db()
+    assert draw.status == DrawStatus.DRAWN
+
+
+def test_a_draw_over_several_sectors_is_published_to_users_covering_them_all(
+    client, users, orgs, two_sector_form
+):
+    chemicals_only = UserFactory(
+        username="gz-chemicals",
+        role=Role.INSPECTOR,
+        organisation=OrganisationFactory(
+            name="广州市危化品监管处",
+            kind=OrganisationKind.DEPARTMENT,
+            department_kind=DepartmentKind.EMERGENCY_MANAGEMENT,
+            region_id="4401",
+            sectors=["hazardous_chemicals"],
+        ),
+    )
+    client.force_login(users.inspector_a)
+    client.post(reverse("inspections:draw-add"), two_sector_form)
+    draw = Draw.objects.get()
+    expected = {
+        users.inspector_a: 200,  # both sectors
+        users.manager_a: 200,  # every sector, same city
+        users.auditor: 200,
+        chemicals_only: 404,  # one of the two sectors only
+        users.manager_b: 404,  # another city
+    }
+    for user, status in expected.items():
+        client.force_login(user)
+        assert client.get(draw.get_absolute_url()).status_code == status, user.username
+    notified = set(DRAW_POLICY.users_with_permission_for_instance("view", draw))
+    assert {users.inspector_a, users.manager_a, users.auditor, users.admin} <= notified
+    assert not {chemicals_only, users.manager_b, users.officer_a} & notified
+
+
+def test_a_draw_over_a_sector_outside_the_drawers_area_is_refused(users, pool, plants):
+    with pytest.raises(ValidationError) as exc:
+        draw_seal(
+            actor=users.inspector_a,
+            title="x",
+            regions=["4401"],
+            sectors=["hazardous_chemicals", "mines"],
+            site_kinds=[],
+            size=1,
+            inspector_ids=[u.pk for u in pool],
+            planned_on=timezone.localdate(),
+        )
+    assert "sectors" in exc.value.message_dict
+    assert not Draw.objects.exists()

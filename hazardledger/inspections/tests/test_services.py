@@ -11,9 +11,6 @@ from hazardledger.audit.models import AuditEvent
 from hazardledger.hazards.choices import HazardGrade, HazardSource, HazardStatus, InterimMeasure
 from hazardledger.hazards.models import Hazard
 from hazardledger.hazards.selectors import hazard_queue
-from hazardledger.hazards.services import hazard_record
-from hazardledger.hazards.tests.factories import hazard_data, png_upload
-from hazardledger.hazards.workflow import hazard_transition
 from hazardledger.inspections.choices import DraftStatus
 from hazardledger.inspections.models import HazardDraft, RecheckDecision
 from hazardledger.inspections.services import (
@@ -26,7 +23,7 @@ from hazardledger.inspections.services import (
 )
 from hazardledger.inspections.sync import inspection_sync
 
-from .conftest import sync_document
+from .conftest import committed, submitted_major_hazard, sync_document
 
 FAIL = {"hc-12": "2号罐区可燃气体报警器缺失", "hc-g01": "罐区入口警示标志褪色"}
 MEASURES = [InterimMeasure.PEOPLE_WITHDRAWN, InterimMeasure.WARNINGS_POSTED]
@@ -36,9 +33,10 @@ def _submitted(actor, site, checklist, kind="routine", fail=FAIL):
     inspection = inspection_plan(
         actor=actor, site=site, kind=kind, checklist=checklist, planned_on=date.today(), start=True
     )
-    inspection_sync(
-        actor=actor, inspection=inspection, document=sync_document(inspection, fail=fail)
-    )
+    with committed():
+        inspection_sync(
+            actor=actor, inspection=inspection, document=sync_document(inspection, fail=fail)
+        )
     inspection.refresh_from_db()
     return inspection
 
@@ -160,40 +158,11 @@ def test_a_checklist_that_does_not_fit_the_site_is_refused(checklists, users, si
         )
 
 
-def _submitted_major_hazard(users, sites):
-    hazard = hazard_record(
-        actor=users.officer_a, site_id=sites.plant_a.pk, data=hazard_data(HazardGrade.MAJOR)
-    )
-    plan = {
-        "responsible_person": "李四",
-        "measures": "更换报警器",
-        "funds": "5000",
-        "deadline": date.today(),
-        "contingency_plan": "停产撤人",
-        "governance_programme": "方案",
-    }
-    hazard = hazard_transition(
-        hazard=hazard,
-        action="plan",
-        actor=users.officer_a,
-        expected_version=hazard.version,
-        data=plan,
-    )
-    return hazard_transition(
-        hazard=hazard,
-        action="submit",
-        actor=users.officer_a,
-        expected_version=hazard.version,
-        comment="已整改",
-        files=[png_upload()],
-    )
-
-
 @pytest.mark.parametrize(
     ("outcome", "status"), [("accept", HazardStatus.CLOSED), ("reject", HazardStatus.RECTIFYING)]
 )
 def test_a_recheck_acts_on_open_hazards_through_the_state_machine(users, sites, outcome, status):
-    hazard = _submitted_major_hazard(users, sites)
+    hazard = submitted_major_hazard(users, sites)
     recheck = inspection_plan(
         actor=users.inspector_a,
         site=sites.plant_a,
@@ -207,6 +176,7 @@ def test_a_recheck_acts_on_open_hazards_through_the_state_machine(users, sites, 
         inspection=recheck,
         hazard=hazard,
         outcome=outcome,
+        expected_version=hazard.version,
         comment="复查意见",
     )
     hazard.refresh_from_db()
@@ -219,4 +189,10 @@ def test_a_recheck_acts_on_open_hazards_through_the_state_machine(users, sites, 
     recheck.refresh_from_db()
     assert recheck.status == "submitted"
     with pytest.raises(InspectionError):
-        recheck_decide(actor=users.inspector_a, inspection=recheck, hazard=hazard, outcome=outcome)
+        recheck_decide(
+            actor=users.inspector_a,
+            inspection=recheck,
+            hazard=hazard,
+            outcome=outcome,
+            expected_version=hazard.version,
+        )

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hazardledger.access.scope import ScopeViolation
 from hazardledger.audit.models import AuditEvent
 from hazardledger.hazards.tests.images import png_claiming_data_url
 from hazardledger.inspections.choices import InspectionStatus
@@ -19,7 +21,7 @@ from hazardledger.inspections.models import HazardDraft, Inspection, ItemPhoto, 
 from hazardledger.inspections.services import inspection_plan
 from hazardledger.inspections.sync import SyncConflict, inspection_sync
 
-from .conftest import png_data_url, sync_document
+from .conftest import committed, png_data_url, sync_document
 
 # Messages are matched by their English source text.
 pytestmark = pytest.mark.usefixtures("english")
@@ -285,3 +287,66 @@ def test_a_pixel_bomb_as_a_signature_or_photo_is_a_400(client, inspection, users
     assert response.status_code == 400, response.content
     assert any("is too large a picture" in e for e in response.json()["errors"])
     assert _counts() == before
+
+
+# --- files are written when the submission commits ------------------------------------------------
+
+
+def _stored_files(root) -> list[Path]:
+    return sorted(p for p in Path(root).rglob("*") if p.is_file())
+
+
+def test_a_committed_submission_writes_its_photos_and_signatures(
+    inspection, users, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    with committed():
+        inspection_sync(
+            actor=users.inspector_a,
+            inspection=inspection,
+            document=sync_document(inspection, fail=FAIL),
+        )
+        assert _stored_files(tmp_path) == []  # nothing on disk before the commit
+    inspection.refresh_from_db()
+    names = {p.relative_to(tmp_path).as_posix() for p in _stored_files(tmp_path)}
+    assert names == {
+        inspection.inspector_signature.name,
+        inspection.site_signature.name,
+        *(photo.file.name for photo in ItemPhoto.objects.all()),
+    }
+    assert len(names) == 4
+
+
+def test_a_submission_that_fails_after_its_photos_were_built_leaves_no_file(
+    client, inspection, users, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path
+
+    def moved_out_of_scope(obj, user):
+        raise ScopeViolation
+
+    # The last check before the audit entry: everything, files included, was built by then.
+    monkeypatch.setattr("hazardledger.inspections.sync.ensure_in_scope", moved_out_of_scope)
+    client.force_login(users.inspector_a)
+    with committed():
+        response = _post(client, inspection, sync_document(inspection, fail=FAIL))
+    assert response.status_code == 403
+    assert _stored_files(tmp_path) == []
+    assert _counts() == (1, 0, 0, 0)
+    inspection.refresh_from_db()
+    assert inspection.status == InspectionStatus.IN_PROGRESS
+
+
+def test_a_submission_rolled_back_by_its_callers_transaction_leaves_no_file(
+    inspection, users, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    with committed(), pytest.raises(RuntimeError), transaction.atomic():
+        inspection_sync(
+            actor=users.inspector_a,
+            inspection=inspection,
+            document=sync_document(inspection, fail=FAIL),
+        )
+        raise RuntimeError("the entry point failed after the submission")
+    assert _stored_files(tmp_path) == []
+    assert _counts() == (1, 0, 0, 0)

@@ -13,7 +13,7 @@ from hazardledger.inspections.models import Inspection, ItemPhoto
 from hazardledger.inspections.services import inspection_plan
 from hazardledger.inspections.sync import inspection_sync
 
-from .conftest import sync_document
+from .conftest import committed, sync_document
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,8 @@ def submitted(checklists, users, sites) -> Inspection:
         start=True,
     )
     document = sync_document(inspection, fail={"hc-12": "报警器缺失"})
-    inspection_sync(actor=users.inspector_a, inspection=inspection, document=document)
+    with committed():
+        inspection_sync(actor=users.inspector_a, inspection=inspection, document=document)
     inspection.refresh_from_db()
     return inspection
 

@@ -4,24 +4,30 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
 import segno
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from hazardledger.accounts.choices import Role
 from hazardledger.accounts.tests.factories import UserFactory
+from hazardledger.hazards.choices import HazardStatus
 from hazardledger.hazards.models import Hazard
+from hazardledger.hazards.tests.factories import png_upload
+from hazardledger.hazards.workflow import ConcurrentEditError, hazard_transition
 from hazardledger.inspections.checklists import checklist_to_toml
 from hazardledger.inspections.draws import draw_seal
-from hazardledger.inspections.models import Checklist, HazardDraft, Inspection
+from hazardledger.inspections.models import Checklist, HazardDraft, Inspection, RecheckDecision
+from hazardledger.inspections.policies import INSPECTION_POLICY
 from hazardledger.inspections.services import inspection_plan
 from hazardledger.inspections.sync import inspection_sync
 
-from .conftest import sync_document
+from .conftest import committed, submitted_major_hazard, sync_document
 
 
 @pytest.fixture
@@ -35,11 +41,12 @@ def world(checklists, users, sites, orgs):
         planned_on=timezone.localdate(),
         start=True,
     )
-    inspection_sync(
-        actor=users.inspector_a,
-        inspection=inspection,
-        document=sync_document(inspection, fail={"hc-12": "无报警器"}),
-    )
+    with committed():
+        inspection_sync(
+            actor=users.inspector_a,
+            inspection=inspection,
+            document=sync_document(inspection, fail={"hc-12": "无报警器"}),
+        )
     in_progress = inspection_plan(
         actor=users.inspector_a,
         site=sites.plant_a,
@@ -265,3 +272,113 @@ def test_a_missing_checklist_is_a_404(client, users, world):
     client.force_login(users.officer_a)
     assert client.get(reverse("inspections:checklist-detail", args=[0])).status_code == 404
     assert client.get(reverse("inspections:checklist-download", args=[0])).status_code == 404
+
+
+# --- re-checks ----------------------------------------------------------------------------------
+
+
+def _recheck_page_version(client, recheck, hazard) -> int:
+    """The hazard version the re-check page's decision form carries."""
+    page = client.get(reverse("inspections:inspection-detail", args=[recheck.pk])).content.decode()
+    card = page[page.index(f'data-testid="recheck-{hazard.pk}"') :]
+    return int(re.search(r'name="version" value="(\d+)"', card).group(1))
+
+
+def test_a_recheck_decision_from_a_stale_page_is_refused_and_nothing_is_written(
+    client, users, sites, orgs, english
+):
+    hazard = submitted_major_hazard(users, sites)
+    recheck = inspection_plan(
+        actor=users.inspector_a,
+        site=sites.plant_a,
+        kind="recheck",
+        checklist=None,
+        planned_on=timezone.localdate(),
+        start=True,
+    )
+    client.force_login(users.inspector_a)
+    shown = _recheck_page_version(client, recheck, hazard)
+    assert shown == hazard.version
+    # Meanwhile a colleague rejects the rectification and the enterprise submits it again:
+    # the hazard is awaiting acceptance as before, but not the submission the page showed.
+    colleague = UserFactory(username="colleague", role=Role.INSPECTOR, organisation=orgs.gz_em)
+    hazard = hazard_transition(
+        hazard=hazard,
+        action="reject",
+        actor=colleague,
+        expected_version=hazard.version,
+        comment="报警器未联动",
+    )
+    hazard = hazard_transition(
+        hazard=hazard,
+        action="submit",
+        actor=users.officer_a,
+        expected_version=hazard.version,
+        comment="已加装联动",
+        files=[png_upload()],
+    )
+    events = hazard.events.count()
+    response = client.post(
+        reverse("inspections:recheck-decide", args=[recheck.pk, hazard.pk]),
+        {"outcome": "accept", "version": shown, "comment": ""},
+    )
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        str(ConcurrentEditError().message)
+    ]
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.SUBMITTED
+    assert hazard.events.count() == events
+    assert not RecheckDecision.objects.exists()
+    # The current page carries the current version, and its decision goes through.
+    current = _recheck_page_version(client, recheck, hazard)
+    response = client.post(
+        reverse("inspections:recheck-decide", args=[recheck.pk, hazard.pk]),
+        {"outcome": "accept", "version": current, "comment": ""},
+    )
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.CLOSED
+    assert RecheckDecision.objects.filter(hazard=hazard, outcome="accept").exists()
+
+
+def test_a_recheck_decision_without_the_pages_version_is_refused(client, users, sites):
+    hazard = submitted_major_hazard(users, sites)
+    recheck = inspection_plan(
+        actor=users.inspector_a,
+        site=sites.plant_a,
+        kind="recheck",
+        checklist=None,
+        planned_on=timezone.localdate(),
+        start=True,
+    )
+    client.force_login(users.inspector_a)
+    response = client.post(
+        reverse("inspections:recheck-decide", args=[recheck.pk, hazard.pk]), {"outcome": "accept"}
+    )
+    assert response.status_code == 302
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.SUBMITTED
+    assert not RecheckDecision.objects.exists()
+
+
+# --- who may conduct -----------------------------------------------------------------------------
+
+
+def test_an_enterprise_self_inspection_is_conducted_by_the_enterprise_only(
+    client, users, sites, checklists
+):
+    inspection = inspection_plan(
+        actor=users.officer_a,
+        site=sites.plant_a,
+        kind="self",
+        checklist=checklists["hazardous_chemicals"],
+        planned_on=timezone.localdate(),
+        start=True,
+    )
+    conduct = reverse("inspections:inspection-conduct", args=[inspection.pk])
+    for persona, status in [("officer_a", 200), ("inspector_a", 403), ("admin", 403)]:
+        client.force_login(getattr(users, persona))
+        assert client.get(conduct).status_code == status, persona
+    may_conduct = INSPECTION_POLICY.users_with_permission_for_instance("conduct", inspection)
+    assert {users.officer_a, users.principal_a} <= set(may_conduct)
+    assert not {users.inspector_a, users.admin, users.officer_b} & set(may_conduct)

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from hazardledger.core.transactions import durable_atomic
 from hazardledger.inspections.checklists import checklist_files, checklist_load
 
 
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         paths = [Path(f) for f in files] or checklist_files()
         for path in paths:
             try:
-                checklist, created = checklist_load(text=path.read_text(encoding="utf-8"))
+                text = path.read_text(encoding="utf-8")
+                with durable_atomic():  # each file is loaded whole or not at all
+                    checklist, created = checklist_load(text=text)
             except (OSError, ValidationError) as exc:
                 messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
                 raise CommandError(f"{path.name}: " + "; ".join(messages)) from exc

@@ -447,3 +447,21 @@ def test_the_workflow_raises_the_service_error_family(users, sites):
             hazard_transition(hazard=hazard, **kwargs)
         assert errors.error_status(info.value) == status, kwargs["action"]
     assert Hazard.objects.get(pk=hazard.pk).history_seq == 1
+
+
+@pytest.mark.parametrize("deadline", ["2026-02-30", "2026-13-01", "not a date"])
+def test_an_impossible_deadline_from_another_app_is_a_field_error(users, sites, deadline):
+    """Callers other than the page (other apps' services, the API) pass plain values; a date
+    that is well formed but does not exist is refused on its field, not a crash."""
+    hazard = record(sites.plant_a, users.officer_a)
+    with pytest.raises(ValidationError) as raised:
+        hazard_transition(
+            hazard=hazard,
+            action=HazardAction.PLAN,
+            actor=users.officer_a,
+            expected_version=hazard.version,
+            data={**plan_data(), "deadline": deadline},
+        )
+    assert "deadline" in raised.value.message_dict
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.RECORDED

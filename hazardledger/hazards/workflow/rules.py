@@ -63,7 +63,10 @@ def _optional_date(value: Any, name: str) -> date | None:
         return None
     if isinstance(value, date):
         return value
-    parsed = parse_date(str(value)) if isinstance(value, str) else None
+    try:
+        parsed = parse_date(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but no such day, e.g. 2026-02-30
+        parsed = None
     if parsed is None:
         raise Invalid({name: [_("Enter a valid date.")]})
     return parsed

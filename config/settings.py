@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "hazardledger.hazards",
     "hazardledger.inspections",
     "hazardledger.risks",
+    "hazardledger.notifications",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,32 @@ _TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
 if _TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_TASKS_BACKEND], "QUEUES": ["default"]}}
+
+# Email: Django's backends (the console in DEBUG unless EMAIL_BACKEND says otherwise, SMTP
+# otherwise), with the server and sender from the environment.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hazard-ledger@localhost")
+
+# Notifications (docs/notifications.md): the address links in emails start with, the class of
+# each outbound channel (an SMS gateway plugs in here), and how many single emails a user gets
+# in a day before the rest wait for the daily digest.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+NOTIFICATION_CHANNELS = {
+    "email": env_str("NOTIFICATION_EMAIL_CHANNEL", "")
+    or "hazardledger.notifications.channels.EmailChannel",
+    "sms": env_str("NOTIFICATION_SMS_CHANNEL", "")
+    or "hazardledger.notifications.channels.LoggingSmsChannel",
+}
+NOTIFICATION_DAILY_EMAIL_LIMIT = env_int("NOTIFICATION_DAILY_EMAIL_LIMIT", 10)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)

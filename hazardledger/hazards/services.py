@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from hazardledger.access.scope import restrict
 from hazardledger.audit.services import record as audit_record
 from hazardledger.core.errors import Invalid
+from hazardledger.core.outbox import outbox_write
 from hazardledger.registry.models import Site
 
 from .choices import (
@@ -207,6 +208,9 @@ def quick_report_create(
             obj=report,
             after={"status": report.status},
             data={"files": [c.describe() for c in checked]},
+        )
+        outbox_write(
+            topic="hazards.quickreport.create", obj=report, actor=actor, data={"site_id": site.pk}
         )
         return report
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("hazards/", include("hazardledger.hazards.urls")),
     path("inspections/", include("hazardledger.inspections.urls")),
     path("risks/", include("hazardledger.risks.urls")),
+    path("notifications/", include("hazardledger.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 # No route serves MEDIA_ROOT, not even with DEBUG on: every upload goes through a view that

@@ -19,7 +19,9 @@ The objects (``Objects``), built on first use through the apps' own services:
   one with a failed item (a photo, signatures, a draft hazard), Guangzhou's inspector's draw,
   a risk point with a control and a photo;
 - Shenzhen (``sz``): the same around enterprise C's factory (industry and trade), recorded by its
-  own safety officer and inspected by the Shenzhen office.
+  own safety officer and inspected by the Shenzhen office;
+- on each side, a notice about the hazard told to the side's safety officer (notifications are
+  each user's own: nobody else, the administrator included, opens it).
 
 Remember who sees what: inspector_a covers Guangzhou in hazardous chemicals and industry and
 trade; manager_a and manager_b are the Guangzhou and Shenzhen offices (all sectors);
@@ -52,6 +54,7 @@ from hazardledger.inspections.models import Checklist, HazardDraft, ItemPhoto
 from hazardledger.inspections.services import inspection_plan
 from hazardledger.inspections.sync import inspection_sync
 from hazardledger.inspections.tests.conftest import sync_document
+from hazardledger.notifications.models import Notice
 from hazardledger.regions.choices import DepartmentKind
 from hazardledger.risks.services import risk_point_photo_add
 from hazardledger.risks.tests.factories import ControlMeasureFactory, RiskPointFactory
@@ -248,6 +251,20 @@ MATRIX: dict[str, tuple[dict[str, Any], str]] = {
         "405     405     405     405     405     405     405     405     405     405"),
     "risks:photo-file": ({"pk": O.risk_photo},
         "L       200/404 200/404 404/200 200/404 200/404 404     404     200/404 200"),
+    # --- Notifications: each user's own; the notice is the side's safety officer's -----------
+    #    anon    insp_a  mgr_a   mgr_b   off_a   prin_a  off_b   grid    auditor admin
+    "notifications:notice-list": (NO_ARGS,
+        "L       200     200     200     200     200     200     200     200     200"),
+    "notifications:notice-bell": (NO_ARGS,
+        "L       200     200     200     200     200     200     200     200     200"),
+    "notifications:notice-read-all": (NO_ARGS,
+        "405     405     405     405     405     405     405     405     405     405"),
+    "notifications:notice-preferences": (NO_ARGS,
+        "L       200     200     200     200     200     200     200     200     200"),
+    "notifications:notice-open": ({"pk": O.notice},
+        "L       404     404     404     302/404 404     404     404     404     404"),
+    "notifications:notice-read": ({"pk": O.notice},
+        "405     405     405     405     405     405     405     405     405     405"),
 }
 # fmt: on
 
@@ -383,6 +400,18 @@ class Objects:
                 planned_on=timezone.localdate() + timedelta(days=1),
                 seed=7,
             )
+
+    @cached_property
+    def notice(self) -> Notice:
+        """A notice about the side's hazard, told to the side's safety officer."""
+        return Notice.objects.create(
+            user=self.people.officer,
+            kind="hazards.recorded_by_inspection",
+            object_type="hazards.hazard",
+            object_id=str(self.hazard.pk),
+            region_code=self.hazard.region_id,
+            url=self.hazard.get_absolute_url(),
+        )
 
     @cached_property
     def risk_point(self) -> Any:

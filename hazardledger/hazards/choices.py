@@ -35,6 +35,7 @@ class HazardSource(models.TextChoices):
 
 class HazardStatus(models.TextChoices):
     RECORDED = "recorded", _("Recorded")
+    PLAN_PENDING = "plan_pending", _("Plan awaiting approval")
     RECTIFYING = "rectifying", _("Rectifying")
     FIXED = "fixed", _("Fixed on the spot")
     SUBMITTED = "submitted", _("Submitted for acceptance")
@@ -46,15 +47,27 @@ class HazardStatus(models.TextChoices):
 # Statuses in which a hazard still needs work (everything but closed and voided).
 OPEN_STATUSES = (
     HazardStatus.RECORDED,
+    HazardStatus.PLAN_PENDING,
     HazardStatus.RECTIFYING,
     HazardStatus.FIXED,
     HazardStatus.SUBMITTED,
     HazardStatus.REOPENED,
 )
 FINAL_STATUSES = (HazardStatus.CLOSED, HazardStatus.VOIDED)
+# Statuses in which rectification is the responsible party's move: only then can a hazard be
+# overdue (``deadlines.py``).
+PARTY_MOVE_STATUSES = (
+    HazardStatus.RECORDED,
+    HazardStatus.PLAN_PENDING,
+    HazardStatus.RECTIFYING,
+    HazardStatus.REOPENED,
+)
+# Statuses in which the hazard waits for acceptance (a fix to confirm, a submission to accept).
+AWAITING_ACCEPTANCE_STATUSES = (HazardStatus.FIXED, HazardStatus.SUBMITTED)
 
 STATUS_COLOURS: dict[str, str] = {
     HazardStatus.RECORDED: "secondary",
+    HazardStatus.PLAN_PENDING: "secondary",
     HazardStatus.RECTIFYING: "primary",
     HazardStatus.FIXED: "info",
     HazardStatus.SUBMITTED: "warning",
@@ -79,6 +92,16 @@ class HazardAction(models.TextChoices):
     REFUSE_EXTENSION = "refuse_extension", _("Deadline extension refused")
     VOID = "void", _("Voided")
     REOPEN = "reopen", _("Reopened")
+    SYSTEM_UPDATE = "system_update", _("Updated by the system")
+    APPROVE_PLAN = "approve_plan", _("Rectification plan approved")
+    RETURN_PLAN = "return_plan", _("Rectification plan returned")
+    UPDATE_INTERIM = "update_interim", _("Interim measures updated")
+    REGRADE = "regrade", _("Regraded")
+    NOTIFY_WORKFORCE = "notify_workforce", _("Workforce notified")
+    SIGN_OFF = "sign_off", _("Signed off")
+    ORDER = "order", _("Rectification order issued")
+    LIST = "list", _("Listed for supervision")
+    DELIST = "delist", _("Delisted")
 
 
 # Verbs for buttons and form titles (the action choices above are past-tense event labels).
@@ -94,6 +117,12 @@ ACTION_VERBS: dict[str, Promise] = {
     HazardAction.REFUSE_EXTENSION: _("Refuse the extension"),
     HazardAction.VOID: _("Void"),
     HazardAction.REOPEN: _("Reopen"),
+    HazardAction.APPROVE_PLAN: _("Approve the plan"),
+    HazardAction.RETURN_PLAN: _("Return the plan"),
+    HazardAction.UPDATE_INTERIM: _("Update interim measures"),
+    HazardAction.REGRADE: _("Regrade"),
+    HazardAction.NOTIFY_WORKFORCE: _("Record notice to the workforce"),
+    HazardAction.SIGN_OFF: _("Record a sign-off"),
 }
 
 
@@ -135,3 +164,41 @@ class QuickReportStatus(models.TextChoices):
     NEW = "new", _("Awaiting triage")
     ACCEPTED = "accepted", _("Recorded in the ledger")
     REJECTED = "rejected", _("Rejected")
+
+
+class ListingLevel(models.TextChoices):
+    """The level of the safety committee office that lists a major hazard for supervision
+    (挂牌督办, domain.md 4.5)."""
+
+    PROVINCE = "province", _("Provincial listing")
+    CITY = "city", _("City listing")
+    COUNTY = "county", _("County listing")
+
+
+class ProductionStop(models.TextChoices):
+    NONE = "none", _("No stop")
+    PART = "part", _("Partial stop")
+    WHOLE = "whole", _("Whole stop")
+
+
+class WorkforceNotice(models.TextChoices):
+    """How the workforce was told of a major hazard (Work Safety Law Art. 41)."""
+
+    NOTICE_BOARD = "notice_board", _("Notice board")
+    WORKERS_CONGRESS = "workers_congress", _("Workers' congress")
+    MEETING = "meeting", _("Meeting")
+
+
+class Evaluator(models.TextChoices):
+    """Who evaluated a major hazard's rectification before the application to resume."""
+
+    OWN_EXPERTS = "own_experts", _("The enterprise's own experts")
+    THIRD_PARTY = "third_party", _("A safety evaluation body")
+
+
+class SignOff(models.TextChoices):
+    """The further sign-offs of a coal mine's major hazard (domain.md 4.4)."""
+
+    DEPARTMENT_HEAD = "department_head", _("Head of the department")
+    MINE_INSPECTORATE = "mine_inspectorate", _("Local mine safety inspectorate")
+    GOVERNMENT_HEAD = "government_head", _("Head of the government")

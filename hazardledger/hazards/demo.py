@@ -44,7 +44,7 @@ from .choices import (
     InterimMeasure,
     QuickReportStatus,
 )
-from .deadlines import is_overdue, local_today
+from .deadlines import default_deadline, is_overdue, local_today, review_due_date
 from .history import chain_event, hazard_state, json_value, jsonable, state_changes
 from .models import (
     Evidence,
@@ -66,8 +66,11 @@ BATCH = 1000
 # (final status, weight, path of (action, side)); sides: "ent" the responsible party,
 # "acc" whoever accepts (the enterprise for a general hazard, the inspector for a major one),
 # "reg" a regulator in scope.
+# A major hazard's plan is approved by the enterprise's principal ("boss") before
+# rectification starts: ``_with_approval`` adds that step to its paths.
 PATHS: list[tuple[str, int, list[tuple[str, str]]]] = [
     (S.RECORDED, 12, []),
+    (S.PLAN_PENDING, 2, [(A.PLAN, "ent")]),
     (S.RECTIFYING, 24, [(A.PLAN, "ent")]),
     (S.RECTIFYING, 5, [(A.PLAN, "ent"), (A.REQUEST_EXTENSION, "ent")]),
     (S.RECTIFYING, 3, [(A.PLAN, "ent"), (A.SUBMIT, "ent"), (A.REJECT, "acc")]),
@@ -251,6 +254,21 @@ def _plan_for(rng: Any, hazard: Hazard, planned_on: date, party: Party) -> dict[
     }
 
 
+def _with_approval(grade: str, final: str, steps: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``steps`` with the principal's approval after each plan of a major hazard (not the last
+    plan of a path that ends with the plan awaiting approval); a general hazard's as they
+    are."""
+    if grade != HazardGrade.MAJOR:
+        return steps
+    out: list[tuple[str, str]] = []
+    for index, step in enumerate(steps):
+        out.append(step)
+        last = index == len(steps) - 1
+        if step[0] == A.PLAN and not (last and final == S.PLAN_PENDING):
+            out.append((A.APPROVE_PLAN, "boss"))
+    return out
+
+
 def demo_populate(ctx: DemoContext) -> None:
     """Hazards at ``HAZARDS_PER_SITE`` of the sites in every state of the workflow, with
     overdue ones, pending extension requests, and open major hazards at enterprise A's
@@ -282,12 +300,15 @@ def demo_populate(ctx: DemoContext) -> None:
     weights = [w for _s, w, _p in PATHS]
     plan = []
     # Enterprise A's Guangzhou plants always have open major hazards: one overdue in
-    # rectification, one waiting for gz-inspector's acceptance, one just recorded.
+    # rectification, one waiting for gz-inspector's acceptance, one whose plan waits for the
+    # principal's approval.
     for i, site in enumerate(fixed_major[:3] or sites[:1]):
-        plan.append((site, HazardGrade.MAJOR, [PATHS[1], PATHS[5], PATHS[0]][i % 3], i == 0))
-    # One hazard along every path, so that every state is there however small the province.
+        plan.append((site, HazardGrade.MAJOR, [PATHS[2], PATHS[6], PATHS[1]][i % 3], i == 0))
+    # One hazard along every path, so that every state is there however small the province
+    # (a plan awaits approval only for a major hazard).
     for path in PATHS:
-        plan.append((rng.choice(sites), HazardGrade.GENERAL, path, False))
+        grade = HazardGrade.MAJOR if path[0] == S.PLAN_PENDING else HazardGrade.GENERAL
+        plan.append((rng.choice(sites), grade, path, False))
     for _ in range(count - len(plan)):
         site = rng.choice(sites)
         path = rng.choices(PATHS, weights=weights)[0]
@@ -296,7 +317,8 @@ def demo_populate(ctx: DemoContext) -> None:
 
     photo, thumb, sha, size = _demo_files()
     built: list[Built] = []
-    for site, grade, (_final, _w, steps), force_overdue in plan:
+    for site, grade, (final, _w, path_steps), force_overdue in plan:
+        steps = _with_approval(grade, final, path_steps)
         category = rng.choice(list(FINDINGS))
         location, text = rng.choice(FINDINGS[category])
         age = rng.randint(70, 200) if force_overdue else rng.randint(2, 200)
@@ -317,6 +339,9 @@ def demo_populate(ctx: DemoContext) -> None:
             found_on=local_today(found_at),
             status=HazardStatus.RECORDED,
         )
+        # Every hazard has its deadline from the start: the default for its grade.
+        hazard.deadline = default_deadline(grade=grade, found_on=hazard.found_on)
+        hazard.regulator_found = hazard.source == HazardSource.REGULATORY_INSPECTION
         if hazard.is_major:
             hazard.interim_measures = rng.sample(
                 [
@@ -327,7 +352,7 @@ def demo_populate(ctx: DemoContext) -> None:
                 2,
             )
             hazard.reported_at = found_at
-        finder = people.responsible(site)
+        finder = people.inspector(site) if hazard.regulator_found else people.responsible(site)
         hazard.found_by_name = finder.name
         hazard.found_by = finder.user
         hazard.recorded_by = finder.user
@@ -339,17 +364,29 @@ def demo_populate(ctx: DemoContext) -> None:
         offsets = sorted(rng.uniform(0.05, 0.95) * span for _ in steps)
         if force_overdue:
             offsets = [span * 0.05 for _ in steps]
+        if any(action == A.REQUEST_EXTENSION for action, _side in steps):
+            # Planned soon after it was found, so that the request comes before the deadline.
+            offsets = [span * 0.02 * (index + 1) for index in range(len(steps))]
         status: str = S.RECORDED
-        deadline: date | None = None
+        deadline: date | None = hazard.deadline
+        review_due: date | None = None
         completed = accepted_at = None
         accepted_by = ""
         last_submitter: Any = None
+        previous_at = found_at
         for (action, side), offset in zip(steps, offsets, strict=True):
-            at = found_at + timedelta(seconds=offset)
+            at = max(found_at + timedelta(seconds=offset), previous_at + timedelta(minutes=5))
+            if action == A.REQUEST_EXTENSION and deadline is not None:
+                # An extension is requested before the deadline.
+                at = previous_at + timedelta(hours=1)
+            previous_at = at
             if side == "ent":
                 party = people.responsible(site)
+            elif side == "boss":
+                party = people.responsible(site, Role.ENTERPRISE_PRINCIPAL)
             elif side == "acc":
-                if hazard.is_major:
+                # "Who inspects, re-checks": a regulator accepts what a regulator found.
+                if hazard.is_major or hazard.regulator_found:
                     party = people.inspector(site)
                 else:
                     party = people.responsible(
@@ -365,8 +402,14 @@ def demo_populate(ctx: DemoContext) -> None:
                 plan_fields = _plan_for(rng, hazard, local_today(at), party)
                 if force_overdue:
                     plan_fields["deadline"] = today - timedelta(days=rng.randint(5, 40))
+                # The plan may shorten the deadline, never extend it.
+                if deadline is not None and plan_fields["deadline"] > deadline:
+                    plan_fields["deadline"] = deadline
+                plan_fields["responsible_user_id"] = (
+                    party.user.pk if party.user is not None and site.organisation_id else None
+                )
                 deadline = plan_fields["deadline"]
-                updates["deadline"] = deadline
+                updates.update(deadline=deadline, assignee=plan_fields["responsible_user_id"])
                 data = {"plan": plan_fields}
                 item.plans.append(
                     RectificationPlan(
@@ -385,18 +428,28 @@ def demo_populate(ctx: DemoContext) -> None:
                 }
                 completed = at
                 updates["completed_at"] = at
+                if action == A.SUBMIT and hazard.is_major:
+                    review_due = review_due_date(
+                        applied_on=local_today(at), coal_mine=site.kind == "coal_mine"
+                    )
+                    updates["review_due"] = review_due
                 last_submitter = party
                 item.evidence_events.append(len(item.steps))
             elif action in (A.ACCEPT, A.CONFIRM):
                 reason = "现场复核，整改到位，同意销号"
                 accepted_at, accepted_by = at, party.name[:100]
-                updates.update(closed_at=at, accepted_by_name=accepted_by)
+                updates.update(closed_at=at, accepted_by_name=accepted_by, review_due=None)
+                review_due = None
                 if last_submitter is not None and last_submitter.name == party.name:
                     data = {"self_accepted": True}
             elif action == A.REJECT:
                 reason = "整改资料不全，请补充检测报告后重新提交"
-                completed = None
-                updates["completed_at"] = None
+                completed = review_due = None
+                updates.update(completed_at=None, review_due=None)
+                if deadline is not None and deadline < local_today(at):
+                    # The deadline has passed: the rejection sets a new one.
+                    deadline = local_today(at) + timedelta(days=30)
+                    updates["deadline"] = deadline
             elif action == A.REQUEST_EXTENSION:
                 assert deadline is not None  # every path files a plan before asking for more time
                 reason = "设备采购周期较长，申请延期"
@@ -409,6 +462,7 @@ def demo_populate(ctx: DemoContext) -> None:
                     reason=reason,
                     requested_by=party.user,
                     requested_by_name=party.name,
+                    requested_by_role=party.role,
                     requested_at=at,
                 )
             elif action == A.VOID:
@@ -416,13 +470,15 @@ def demo_populate(ctx: DemoContext) -> None:
                 data = {"void_reason": "error"}
             elif action == A.REOPEN:
                 reason = "复查发现问题反弹，整改不到位"
-                deadline = completed = accepted_at = None
+                completed = accepted_at = None
                 accepted_by = ""
+                # The regulator enters the new deadline.
+                deadline = local_today(at) + timedelta(days=30)
                 updates.update(
-                    closed_at=None, accepted_by_name="", completed_at=None, deadline=None
+                    closed_at=None, accepted_by_name="", completed_at=None, deadline=deadline
                 )
             # The state machine's own table: a path it does not allow fails here.
-            new_status = TRANSITIONS[(status, action)].target
+            new_status = TRANSITIONS[(status, action)].target_for(grade)
             updates["status"] = new_status
             after = {**state, **{name: json_value(value) for name, value in updates.items()}}
             changes = state_changes(state, after)
@@ -431,9 +487,15 @@ def demo_populate(ctx: DemoContext) -> None:
             if action in (A.ACCEPT, A.CONFIRM):
                 for p in item.plans:
                     p.closed_at = p.closed_at or at
+            open_plan = item.plans[-1] if item.plans else None
+            if open_plan is not None and open_plan.closed_at is None and deadline is not None:
+                # The open plan's deadline is the hazard's.
+                open_plan.deadline = deadline
             status = new_status
         hazard.status = status
-        hazard.deadline = deadline if status in (S.RECTIFYING, S.SUBMITTED, S.CLOSED) else None
+        hazard.deadline = deadline
+        hazard.review_due = review_due
+        hazard.assignee_id = state.get("assignee")
         hazard.completed_at = completed
         hazard.accepted_by_name = accepted_by if status == S.CLOSED else ""
         hazard.closed_at = accepted_at if status == S.CLOSED else None

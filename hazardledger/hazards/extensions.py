@@ -25,10 +25,10 @@ from hazardledger.core.extensions import (
 )
 
 from .choices import OPEN_STATUSES, HazardAction, HazardGrade
-from .deadlines import overdue_q
+from .deadlines import overdue_q, review_overdue_q
 from .models import Hazard
 from .policies import HAZARD_POLICY
-from .selectors import hazard_list, hazards_awaiting, ledger_totals
+from .selectors import hazard_list, hazards_assigned, hazards_awaiting, ledger_totals
 
 A = HazardAction
 
@@ -36,6 +36,12 @@ A = HazardAction
 # the spot answers a recorded hazard as a plan does, so it waits in the same section.
 WORKFLOW_SECTIONS: tuple[tuple[str, Any, tuple[str, ...], str], ...] = (
     ("to_plan", _("To plan"), (A.PLAN, A.FIX), "status=recorded"),
+    (
+        "to_approve_plan",
+        _("Plans to approve"),
+        (A.APPROVE_PLAN,),
+        "status=plan_pending",
+    ),
     ("to_rectify", _("To rectify"), (A.SUBMIT,), "status=rectifying"),
     ("to_accept", _("To accept"), (A.ACCEPT, A.CONFIRM), "status=submitted"),
     (
@@ -58,6 +64,16 @@ def _awaiting(actions: tuple[str, ...]) -> Callable[[Any], QuerySet[Hazard] | No
 
 def _overdue(user: Any) -> QuerySet[Hazard]:
     return hazard_list(user=user).filter(overdue_q())
+
+
+def _assigned(user: Any) -> QuerySet[Hazard]:
+    return hazards_assigned(user=user)
+
+
+def _review_overdue(user: Any) -> QuerySet[Hazard] | None:
+    """Reviews past their due date that the user could decide (the reviewing body's)."""
+    awaiting = hazards_awaiting(user=user, actions=(A.ACCEPT,))
+    return None if awaiting is None else awaiting.filter(review_overdue_q())
 
 
 def _open_major(user: Any) -> QuerySet[Hazard]:
@@ -96,7 +112,25 @@ def register() -> None:
         )
     register_queue_section(
         QueueSection(
+            name="assigned",
+            title=_("Assigned to me"),
+            queryset=_assigned,
+            order=45,
+            link="",
+        )
+    )
+    register_queue_section(
+        QueueSection(
             name="overdue", title=_("Overdue"), queryset=_overdue, order=50, link="overdue=1"
+        )
+    )
+    register_queue_section(
+        QueueSection(
+            name="review_overdue",
+            title=_("Reviews overdue"),
+            queryset=_review_overdue,
+            order=55,
+            link="review_overdue=1",
         )
     )
     register_queue_section(

@@ -14,7 +14,7 @@ from hazardledger.regions.filters import RegionFilter
 from hazardledger.regions.models import Sector
 
 from .choices import OPEN_STATUSES, HazardCategory, HazardGrade, HazardSource, HazardStatus
-from .deadlines import overdue_q
+from .deadlines import overdue_q, review_overdue_q
 from .forms import DateInput
 from .models import Hazard
 
@@ -35,7 +35,8 @@ DEFAULT_SORT = "-found"
 
 class HazardFilterSet(django_filters.FilterSet):
     """Filters: region (the division and all under it), sector, grade, status (or "open"),
-    overdue, source, category, period found, site, text; and the sort order."""
+    overdue (the party's move, past the deadline), review overdue (the regulator's), source,
+    category, period found, site, text; and the sort order."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     region = RegionFilter()
@@ -51,6 +52,11 @@ class HazardFilterSet(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label=_("Overdue"),
         method="filter_overdue",
+        widget=django_filters.widgets.BooleanWidget,
+    )
+    review_overdue = django_filters.BooleanFilter(
+        label=_("Review overdue"),
+        method="filter_review_overdue",
         widget=django_filters.widgets.BooleanWidget,
     )
     source = django_filters.ChoiceFilter(label=_("Source"), choices=HazardSource.choices)
@@ -104,6 +110,13 @@ class HazardFilterSet(django_filters.FilterSet):
         if value is None:
             return qs
         return qs.filter(overdue_q()) if value else qs.exclude(overdue_q())
+
+    def filter_review_overdue(
+        self, qs: QuerySet[Hazard], name: str, value: Any
+    ) -> QuerySet[Hazard]:
+        if value is None:
+            return qs
+        return qs.filter(review_overdue_q()) if value else qs.exclude(review_overdue_q())
 
     def filter_sort(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
         return qs.order_by(*SORTS.get(value, SORTS[DEFAULT_SORT]))

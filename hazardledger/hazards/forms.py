@@ -21,18 +21,28 @@ from hazardledger.core.forms import (
 from hazardledger.registry.models import Site
 
 from .choices import (
+    Evaluator,
     HazardAction,
     HazardCategory,
     HazardGrade,
     HazardSource,
     InterimMeasure,
+    SignOff,
     VoidReason,
+    WorkforceNotice,
 )
 from .constants import EVIDENCE_MAX_FILES
 from .deadlines import local_today
 from .evidence import ACCEPT_ATTRIBUTE, check_uploads
-from .services import HAZARD_FIELDS
-from .workflow import TRANSITIONS, ActionInput, HazardInput, PlanInput, rule_for
+from .services import HAZARD_FIELDS, is_regulator
+from .workflow import (
+    TRANSITIONS,
+    ActionInput,
+    HazardInput,
+    PlanInput,
+    needs_evaluation,
+    rule_for,
+)
 
 # A select of sites is offered up to this many; beyond it the site is chosen from its page.
 SITE_SELECT_MAX = 500
@@ -148,10 +158,20 @@ class HazardForm(StyledFormMixin, HazardFieldsMixin):
         required=False,
     )
 
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Empty: the default for the grade from the date found."),
+    )
+
     field_order = ["site", "location", "description", "category", "grade", "grade_basis"]
 
     def __init__(self, *args: Any, user: Any, site: Site | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not is_regulator(user):
+            # An enterprise's own finding gets the default deadline.
+            del self.fields["deadline"]
         sites = restrict(Site.objects.all(), user, "view").select_related("region")
         model_choice_field(self, "site").queryset = sites
         if site is not None:
@@ -270,14 +290,27 @@ class PlanForm(ActionForm):
     action = HazardAction.PLAN
     comment_label = _("Remarks")
     responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=200, required=False)
-    responsible_person = forms.CharField(label=_("Responsible person"), max_length=100)
+    responsible_user = forms.TypedChoiceField(
+        label=_("Responsible person"), required=False, coerce=int, empty_value=None
+    )
+    responsible_person = forms.CharField(
+        label=_("Responsible person without an account"),
+        max_length=100,
+        required=False,
+        help_text=_("Only when the person has no account."),
+    )
     measures = forms.CharField(
         label=_("Measures"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
     funds = forms.DecimalField(
         label=_("Funds (yuan)"), max_digits=14, decimal_places=2, min_value=0
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput)
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        required=False,
+        widget=DateInput,
+        help_text=_("The hazard's deadline, or an earlier one; a later one needs an extension."),
+    )
     contingency_plan = forms.CharField(
         label=_("Contingency plan"),
         max_length=4000,
@@ -295,9 +328,28 @@ class PlanForm(ActionForm):
         ),
     )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("responsible_user") and not data.get("responsible_person"):
+            self.add_error(
+                "responsible_person",
+                _("Choose the responsible person, or give the name of one without an account."),
+            )
+        return data
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["deadline"].initial = local_today() + timedelta(days=30)
+        from hazardledger.accounts.models import User
+
+        self.fields["deadline"].initial = self.hazard.deadline or local_today() + timedelta(days=30)
+        people = User.objects.filter(
+            organisation_id=self.hazard.organisation_id, is_active=True
+        ).order_by("username")
+        choice_field = self.fields["responsible_user"]
+        assert isinstance(choice_field, forms.TypedChoiceField)
+        choice_field.choices = [("", "—")] + [(user.pk, user.display_name) for user in people[:200]]
+        if self.hazard.organisation_id is None:
+            del self.fields["responsible_user"]
         required = PlanInput.required_fields(self.hazard)
         for name in ("contingency_plan", "governance_programme"):
             self.fields[name].required = name in required
@@ -322,7 +374,25 @@ class FixForm(EvidenceActionForm):
 
 
 class SubmitForm(EvidenceActionForm):
+    """Submitted for acceptance; for a listed or production-stopped major hazard, the
+    application to resume with its evaluation (the report among the files)."""
+
     action = HazardAction.SUBMIT
+    evaluator = forms.ChoiceField(
+        label=_("Evaluated by"), choices=Evaluator.choices, required=False
+    )
+    evaluation_body = forms.CharField(
+        label=_("Safety evaluation body"), max_length=200, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if needs_evaluation(self.hazard):
+            self.fields["evaluator"].required = True
+            self.fields["files"].help_text = _("Attach the evaluation report.")
+        else:
+            del self.fields["evaluator"]
+            del self.fields["evaluation_body"]
 
 
 class ConfirmForm(ActionForm):
@@ -337,6 +407,18 @@ class AcceptForm(ActionForm):
 class RejectForm(ActionForm):
     action = HazardAction.REJECT
     comment_label = _("Reason for rejection")
+    deadline = forms.DateField(
+        label=_("New deadline"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Required when the deadline has passed."),
+    )
+    stop_production = forms.BooleanField(label=_("Order production to stop wholly"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.hazard.is_major:
+            del self.fields["stop_production"]
 
 
 class RequestExtensionForm(ActionForm):
@@ -364,6 +446,70 @@ class VoidForm(ActionForm):
 class ReopenForm(ActionForm):
     action = HazardAction.REOPEN
     comment_label = _("Why it is not fixed")
+    deadline = forms.DateField(label=_("New deadline"), widget=DateInput)
+
+
+class ApprovePlanForm(ActionForm):
+    action = HazardAction.APPROVE_PLAN
+
+
+class ReturnPlanForm(ActionForm):
+    action = HazardAction.RETURN_PLAN
+    comment_label = _("What must change")
+
+
+class InterimForm(ActionForm):
+    action = HazardAction.UPDATE_INTERIM
+    interim_measures = forms.MultipleChoiceField(
+        label=_("Interim measures taken"),
+        choices=InterimMeasure.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    interim_note = forms.CharField(
+        label=_("Interim measures, details"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["interim_measures"].initial = self.hazard.interim_measures
+        self.fields["interim_note"].initial = self.hazard.interim_note
+
+
+class RegradeForm(ActionForm):
+    action = HazardAction.REGRADE
+    comment_label = _("Reason")
+    grade = forms.ChoiceField(label=_("New grade"), choices=HazardGrade.choices)
+    clause = forms.CharField(
+        label=_("Clause of the determination standard"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NotifyWorkforceForm(ActionForm):
+    action = HazardAction.NOTIFY_WORKFORCE
+    notified_on = forms.DateField(label=_("Date"), widget=DateInput)
+    method = forms.ChoiceField(label=_("How"), choices=WorkforceNotice.choices)
+
+
+class SignOffForm(ActionForm):
+    action = HazardAction.SIGN_OFF
+    kind = forms.ChoiceField(label=_("Sign-off"), choices=SignOff.choices)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    post = forms.CharField(label=_("Post"), max_length=100)
+    signed_on = forms.DateField(label=_("Date"), widget=DateInput)
+    # The metaclass moves declared fields into base_fields, so this does not clash with
+    # BaseForm.files at run time; django-stubs sees a class attribute of another type.
+    files = EvidenceField(label=_("Signed document"))  # type: ignore[assignment]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        kwargs = super().service_kwargs()
+        kwargs["files"] = self.cleaned_data["files"]
+        return kwargs
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {
@@ -380,5 +526,11 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         RefuseExtensionForm,
         VoidForm,
         ReopenForm,
+        ApprovePlanForm,
+        ReturnPlanForm,
+        InterimForm,
+        RegradeForm,
+        NotifyWorkforceForm,
+        SignOffForm,
     )
 }

@@ -25,6 +25,8 @@ from .choices import (
     HazardSource,
     HazardStatus,
     InterimMeasure,
+    ListingLevel,
+    ProductionStop,
     QuickReportStatus,
 )
 
@@ -48,9 +50,15 @@ class Hazard(TimeStampedModel, TenantRow):
     changes only through ``workflow.hazard_transition``; ``version`` grows on every change of
     who may act or what a decision means (every move between statuses, a new deadline), so an
     action taken from a stale page is refused instead of applied; actions that keep the status
-    and change nothing on the page (an extension request) leave it. ``deadline`` is the current
-    rectification deadline (from the plan, moved by approved extensions); overdue is derived
-    from it (``deadlines.py``). ``history_seq`` and ``history_head`` anchor the hash chain of
+    and change nothing on the page (an extension request) leave it. ``deadline`` is the one
+    rectification deadline: set when the hazard is recorded (by the regulator, or the default
+    for its grade), shortened by the plan, moved by approved extensions, orders, listings and
+    reopening, each change in an event; overdue is derived from it (``deadlines.py``), and the
+    days overdue under earlier deadlines are kept in ``past_overdue_days``. ``regulator_found``
+    marks a hazard a regulator found, which only a regulator accepts; ``assignee`` is the
+    plan's responsible user; ``listing_level`` and ``production_stop`` are set by the
+    supervision app's actions; ``review_due`` is when the regulator's review of a submitted
+    major hazard is due. ``history_seq`` and ``history_head`` anchor the hash chain of
     the hazard's events: the number and hash of the last event, so that deleting events at the
     end of the chain is detected too.
     """
@@ -87,6 +95,37 @@ class Hazard(TimeStampedModel, TenantRow):
     interim_note = models.TextField(_("interim measures, details"), blank=True, max_length=1000)
     reported_at = models.DateTimeField(_("reported to the regulator at"), null=True, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    past_overdue_days = models.PositiveIntegerField(
+        _("days overdue under earlier deadlines"),
+        default=0,
+        help_text=_("Days overdue counted when the deadline moved or the party handed it over."),
+    )
+    regulator_found = models.BooleanField(
+        _("found by a regulator"),
+        default=False,
+        help_text=_(
+            "Recorded by a regulator or from a regulatory inspection: a regulator accepts it."
+        ),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    listing_level = models.CharField(
+        _("listing level"), max_length=10, choices=ListingLevel.choices, blank=True
+    )
+    production_stop = models.CharField(
+        _("production stop"),
+        max_length=10,
+        choices=ProductionStop.choices,
+        default=ProductionStop.NONE,
+    )
+    review_due = models.DateField(_("review due"), null=True, blank=True)
     completed_at = models.DateTimeField(_("rectification completed at"), null=True, blank=True)
     accepted_by_name = models.CharField(_("accepted by"), max_length=100, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -145,6 +184,20 @@ class Hazard(TimeStampedModel, TenantRow):
         return self.status not in FINAL_STATUSES
 
     @property
+    def is_overdue(self) -> bool:
+        """Overdue now: rectification is the party's move and the deadline has passed."""
+        from .deadlines import is_overdue
+
+        return is_overdue(status=self.status, deadline=self.deadline)
+
+    @property
+    def is_review_overdue(self) -> bool:
+        """Submitted and the regulator's review due date has passed."""
+        from .deadlines import is_review_overdue
+
+        return is_review_overdue(status=self.status, review_due=self.review_due)
+
+    @property
     def status_colour(self) -> str:
         return STATUS_COLOURS.get(self.status, "secondary")
 
@@ -159,7 +212,10 @@ class RectificationPlan(models.Model):
 
     Responsible person (and unit), measures, funds, deadline and contingency plan; a major
     hazard's plan also carries its governance programme (治理方案), and its contingency plan is
-    mandatory. A hazard has at most one open plan (``closed_at`` empty); the plan closes with
+    mandatory. The responsible person is a user of the enterprise (``responsible_user``, whose
+    name is copied) or, for someone without an account, a name only. ``deadline`` mirrors the
+    hazard's one deadline while the plan is open. A hazard has at most one open plan
+    (``closed_at`` empty); the plan closes with
     the hazard, and a reopened hazard gets a new one.
     """
 
@@ -171,6 +227,15 @@ class RectificationPlan(models.Model):
     )
     responsible_unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
     responsible_person = models.CharField(_("responsible person"), max_length=100)
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
     measures = models.TextField(_("measures"), max_length=4000)
     funds = models.DecimalField(_("funds (yuan)"), max_digits=14, decimal_places=2)
     deadline = models.DateField(_("deadline"))
@@ -206,7 +271,8 @@ class ExtensionRequest(models.Model):
     """A request to move a hazard's deadline, and its decision.
 
     At most one request per hazard is pending at a time. Decided by whoever set the deadline:
-    the enterprise principal for a general hazard, the regulator for a major one.
+    the enterprise principal for a general hazard, the regulator for a major one; a request by
+    one who would decide it goes up (``policies.py``), which ``requested_by_role`` tells.
     """
 
     hazard = models.ForeignKey(
@@ -229,6 +295,7 @@ class ExtensionRequest(models.Model):
         db_constraint=False,
     )
     requested_by_name = models.CharField(max_length=100, blank=True)
+    requested_by_role = models.CharField(_("requested by role"), max_length=30, blank=True)
     requested_at = models.DateTimeField(_("requested at"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -22,10 +22,31 @@ from .constants import (
     DUPLICATE_WINDOW_DAYS,
     LEDGER_COUNT_CAP,
 )
-from .deadlines import local_today, overdue_q
+from .deadlines import awaiting_acceptance_q, local_today, overdue_q, review_overdue_q
 from .models import Hazard, HazardEvent, QuickReport
 from .policies import HAZARD_POLICY, QUICK_REPORT_POLICY
 from .workflow import TABLE, rule_for
+
+# The definitions of overdue, awaiting acceptance and review overdue (``deadlines.py``), for
+# other apps' queues and figures.
+__all__ = [
+    "awaiting_acceptance_q",
+    "bounded_count",
+    "deadline_history",
+    "evidence_get",
+    "hazard_events",
+    "hazard_list",
+    "hazard_queue",
+    "hazards_assigned",
+    "hazards_awaiting",
+    "ledger_totals",
+    "overdue_q",
+    "possible_duplicates",
+    "quick_report_list",
+    "quick_reports_to_triage",
+    "review_overdue_q",
+    "site_has_open_major_hazard",
+]
 
 
 def hazard_list(*, user: Any, action: str = "view") -> QuerySet[Hazard]:
@@ -48,6 +69,27 @@ def hazard_events(*, hazard: Hazard) -> QuerySet[HazardEvent]:
     return hazard.events.order_by("seq")
 
 
+@dataclass(frozen=True)
+class DeadlineChange:
+    """One change of a hazard's deadline, as its history records it."""
+
+    at: Any
+    action: str
+    old: str | None
+    new: str | None
+
+
+def deadline_history(events: Iterable[HazardEvent]) -> list[DeadlineChange]:
+    """Every change of the deadline after the hazard was recorded (``changes`` of its events,
+    in order): the plan, extensions, orders, listings, reopening, the system."""
+    rows = []
+    for event in events:
+        change = (event.changes or {}).get("deadline")
+        if change and event.seq > 1:
+            rows.append(DeadlineChange(event.created_at, event.get_action_display(), *change))
+    return rows
+
+
 def bounded_count(qs: QuerySet[Any], cap: int = LEDGER_COUNT_CAP) -> tuple[int, bool]:
     """``(count, capped)``: the exact count up to ``cap``; ``(cap, True)`` beyond it.
 
@@ -59,10 +101,12 @@ def bounded_count(qs: QuerySet[Any], cap: int = LEDGER_COUNT_CAP) -> tuple[int, 
 
 
 def ledger_totals(qs: QuerySet[Hazard]) -> dict[str, int]:
-    """Open, overdue, major-open and closed counts of a filtered ledger (one query)."""
+    """Open, overdue, review-overdue, major-open and closed counts of a filtered ledger (one
+    query)."""
     return qs.order_by().aggregate(
         open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
         overdue=Count("id", filter=overdue_q()),
+        review_overdue=Count("id", filter=review_overdue_q()),
         major_open=Count("id", filter=Q(grade=HazardGrade.MAJOR, status__in=OPEN_STATUSES)),
         closed=Count("id", filter=Q(status=HazardStatus.CLOSED)),
     )
@@ -157,6 +201,11 @@ def hazards_awaiting(*, user: Any, actions: Iterable[str]) -> QuerySet[Hazard] |
     if not parts:
         return None
     return reduce(operator.or_, parts)
+
+
+def hazards_assigned(*, user: Any) -> QuerySet[Hazard]:
+    """The open hazards whose plan names ``user`` as the responsible person, in scope."""
+    return hazard_list(user=user).filter(assignee_id=user.pk, status__in=OPEN_STATUSES)
 
 
 def hazard_queue(*, user: Any, limit: int = 10) -> list[QueueSection]:

@@ -13,7 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hazardledger.access.policy import REGULATORS
 from hazardledger.access.scope import restrict
+from hazardledger.accounts.choices import Role
 from hazardledger.audit.services import record as audit_record
 from hazardledger.core.errors import Invalid
 from hazardledger.core.outbox import outbox_write
@@ -24,10 +26,11 @@ from .choices import (
     EvidenceStage,
     HazardAction,
     HazardGrade,
+    HazardSource,
     HazardStatus,
     QuickReportStatus,
 )
-from .deadlines import local_today
+from .deadlines import default_deadline, local_today
 from .evidence import CheckedFile, evidence_build
 from .history import creation_changes
 from .models import Evidence, Hazard, QuickReport
@@ -52,7 +55,14 @@ HAZARD_FIELDS = (
     "found_by_name",
     "interim_measures",
     "interim_note",
+    "deadline",
 )
+
+
+def is_regulator(actor: Any) -> bool:
+    """True for a regulator's user (inspector, office; not an administrator): the deadline
+    they set when recording stands, and the hazards they find are theirs to accept."""
+    return getattr(actor, "role", "") in REGULATORS - {Role.ADMINISTRATOR}
 
 
 def _site_in_scope(*, actor: Any, site_id: Any) -> Site:
@@ -75,12 +85,18 @@ def _hazard_create(
     """Save the hazard and its first event (every initial field in its changes) with the
     audit entry and the outbox event, then its evidence rows (files stored on commit). Runs
     in the caller's transaction."""
+    assert value.found_on is not None  # validated
+    regulator = is_regulator(actor)
+    if value.deadline is not None and not regulator:
+        raise Invalid({"deadline": [_("A regulator sets the deadline; yours is the default.")]})
     hazard = Hazard(
         site=site,
         found_by=actor,
         recorded_by=actor,
         status=HazardStatus.RECORDED,
         reported_at=now if value.grade == HazardGrade.MAJOR else None,
+        deadline=value.deadline or default_deadline(grade=value.grade, found_on=value.found_on),
+        regulator_found=regulator or value.source == HazardSource.REGULATORY_INSPECTION,
         **value.hazard_fields(),
     )
     hazard.copy_scope_from(site)
@@ -131,7 +147,10 @@ def hazard_record(
     """Record a new hazard at a site in the actor's scope and return it.
 
     ``data`` is a ``workflow.HazardInput`` (what the record form builds) or a mapping of its
-    fields. Region, sector and enterprise are copied from the site. A major hazard needs the
+    fields. Region, sector and enterprise are copied from the site. The deadline is the one a
+    regulator gives, else the default for the grade from the date found (a deadline given by
+    anyone else is an ``Invalid``); a hazard a regulator records, or one from a regulatory
+    inspection, is marked ``regulator_found`` (a regulator accepts it). A major hazard needs the
     basis of its grade and its interim measures; it is stamped "reported to the regulator" at
     once and appears in the queue of every regulator whose scope covers its region and sector.
     ``possible_duplicates`` are the hazards the user was shown and chose to record past; they

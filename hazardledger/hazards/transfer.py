@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .choices import HazardStatus
-from .deadlines import days_overdue, local_today
+from .deadlines import hazard_days_overdue, local_today
 from .models import Hazard, RectificationPlan
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -75,9 +75,12 @@ def ledger_export_rows(hazards: QuerySet[Hazard], *, limit: int) -> Iterator[lis
         plan_list = list(hazard.plans.all())
         plan = plan_list[0] if plan_list else None
         remarks = []
-        late = days_overdue(status=hazard.status, deadline=hazard.deadline, today=today)
+        # Every day overdue, under earlier deadlines too (a late extension erases none).
+        late = hazard_days_overdue(hazard, today=today)
         if late:
             remarks.append(_("Overdue by %(n)d days") % {"n": late})
+        if hazard.is_review_overdue:
+            remarks.append(_("Review overdue"))
         if hazard.is_major and hazard.interim_measures:
             remarks.append("; ".join(hazard.interim_measure_labels))
         yield [

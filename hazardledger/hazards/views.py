@@ -36,12 +36,13 @@ from hazardledger.transfer.spreadsheets import xlsx_response
 
 from .choices import ACTION_VERBS, HazardAction
 from .constants import EXPORT_MAX_ROWS, LEDGER_COUNT_CAP, LEDGER_PAGE_SIZE
-from .deadlines import days_overdue, local_today
+from .deadlines import hazard_days_overdue, local_today
 from .filtersets import HazardFilterSet
 from .forms import ACTION_FORMS, HazardForm, QuickReportForm, RejectReportForm, TriageForm
 from .models import Hazard, QuickReport
 from .selectors import (
     bounded_count,
+    deadline_history,
     evidence_get,
     hazard_events,
     hazard_list,
@@ -131,7 +132,8 @@ class HazardDetailView(ScopedObjectMixin, DetailView):
             evidence=list(hazard.evidence.order_by("uploaded_at", "id")),
             plan=hazard.plans.order_by("-created_at", "-id").first(),
             extensions=list(hazard.extensions.all()),
-            days_overdue=days_overdue(status=hazard.status, deadline=hazard.deadline),
+            days_overdue=hazard_days_overdue(hazard),
+            deadline_history=deadline_history(events),
             action_forms=[
                 (
                     action,
@@ -139,6 +141,8 @@ class HazardDetailView(ScopedObjectMixin, DetailView):
                     bound.get(action) or ACTION_FORMS[action](hazard=hazard),
                 )
                 for action in allowed_actions(hazard=hazard, actor=user)
+                # Orders and listings are taken on the supervision app's pages.
+                if action in ACTION_FORMS
             ],
             open_action=next(iter(bound), ""),
             alert=self.alert,
@@ -158,7 +162,7 @@ def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     files are stored and outbox events dispatched once it commits.
     """
     hazard = get_object_for_user(hazard_list(user=request.user), request.user, "view", pk=pk)
-    if action not in WORKFLOW_ACTIONS:
+    if action not in WORKFLOW_ACTIONS or action not in ACTION_FORMS:
         raise Http404
     form = ACTION_FORMS[action](request.POST, request.FILES, hazard=hazard)
     view = HazardDetailView(request=request, kwargs={"pk": pk}, object=hazard)

@@ -22,7 +22,11 @@ from hazardledger.hazards.choices import (
     HazardSource,
     HazardStatus,
     InterimMeasure,
+    ListingLevel,
+    ProductionStop,
+    SignOff,
     VoidReason,
+    WorkforceNotice,
 )
 from hazardledger.hazards.deadlines import local_today
 from hazardledger.hazards.models import Hazard
@@ -77,6 +81,49 @@ def plan_data(deadline: date | None = None, **overrides: Any) -> dict[str, Any]:
     return data
 
 
+def _other_grade(hazard: Hazard) -> dict[str, Any]:
+    grade = HazardGrade.GENERAL if hazard.is_major else HazardGrade.MAJOR
+    return {"grade": grade, "clause": "危险化学品重大隐患判定标准 第十一条"}
+
+
+# Inputs of the actions that need one, for a test that does not care which (``act``).
+DEFAULT_DATA: dict[str, Any] = {
+    HazardAction.REOPEN: lambda hazard: {"deadline": local_today() + timedelta(days=60)},
+    HazardAction.UPDATE_INTERIM: lambda hazard: {
+        "interim_measures": [InterimMeasure.WARNINGS_POSTED],
+        "interim_note": "设置警示标志",
+    },
+    HazardAction.REGRADE: _other_grade,
+    HazardAction.NOTIFY_WORKFORCE: lambda hazard: {
+        "notified_on": local_today(),
+        "method": WorkforceNotice.NOTICE_BOARD,
+    },
+    HazardAction.SIGN_OFF: lambda hazard: {
+        "kind": SignOff.DEPARTMENT_HEAD,
+        "name": "李局长",
+        "post": "局长",
+        "signed_on": local_today(),
+    },
+    HazardAction.ORDER: lambda hazard: {
+        "order_id": 1,
+        "document_number": "穗应急责改〔2026〕1号",
+        "deadline": local_today() + timedelta(days=20),
+    },
+    HazardAction.LIST: lambda hazard: {
+        "listing_id": 1,
+        "level": ListingLevel.CITY,
+        "body": "广州市安委办",
+        "document_number": "穗安办督〔2026〕1号",
+        "required_by": local_today() + timedelta(days=45),
+        "stop": ProductionStop.PART,
+    },
+    HazardAction.DELIST: lambda hazard: {
+        "listing_id": 1,
+        "document_number": "穗安办摘〔2026〕1号",
+    },
+}
+
+
 def act(hazard: Hazard, action: str, actor: Any, **kwargs: Any) -> Hazard:
     """Apply one move with the hazard's current version (the usual, non-stale case)."""
     hazard.refresh_from_db()
@@ -88,6 +135,10 @@ def act(hazard: Hazard, action: str, actor: Any, **kwargs: Any) -> Hazard:
         kwargs["data"] = {"void_reason": VoidReason.ERROR}
     if action == HazardAction.REQUEST_EXTENSION and "data" not in kwargs:
         kwargs["data"] = {"requested_deadline": hazard.deadline + timedelta(days=15)}
+    if action in DEFAULT_DATA and "data" not in kwargs:
+        kwargs["data"] = DEFAULT_DATA[action](hazard)
+    if action == HazardAction.SIGN_OFF and "files" not in kwargs:
+        kwargs["files"] = [pdf_upload("signed.pdf")]
     kwargs.setdefault("comment", "说明")
     return hazard_transition(
         hazard=hazard, action=action, actor=actor, expected_version=hazard.version, **kwargs
@@ -98,9 +149,35 @@ def record(site: Any, actor: Any, grade: str = HazardGrade.GENERAL, **overrides:
     return hazard_record(actor=actor, site_id=site.pk, data=hazard_data(grade, **overrides))
 
 
+def plan_approver(hazard: Hazard, responsible: Any) -> Any:
+    """Who approves a major hazard's plan: the enterprise's principal (one is made when the
+    enterprise has none), or for a site without an enterprise the township's ``responsible``."""
+    from hazardledger.accounts.choices import Role
+    from hazardledger.accounts.models import User
+    from hazardledger.accounts.tests.factories import UserFactory
+
+    if hazard.organisation_id is None:
+        return responsible
+    principal = User.objects.filter(
+        organisation_id=hazard.organisation_id, role=Role.ENTERPRISE_PRINCIPAL, is_active=True
+    ).first()
+    return principal or UserFactory(
+        role=Role.ENTERPRISE_PRINCIPAL, organisation=hazard.organisation
+    )
+
+
+def plan_approved(hazard: Hazard, responsible: Any, **kwargs: Any) -> Hazard:
+    """File the plan and, for a major hazard, have it approved: the hazard is rectifying."""
+    hazard = act(hazard, HazardAction.PLAN, responsible, **kwargs)
+    if hazard.status == HazardStatus.PLAN_PENDING:
+        hazard = act(hazard, HazardAction.APPROVE_PLAN, plan_approver(hazard, responsible))
+    return hazard
+
+
 # How to reach each status from "recorded": (action, which actor) steps.
 PATHS: dict[str, list[tuple[str, str]]] = {
     HazardStatus.RECORDED: [],
+    HazardStatus.PLAN_PENDING: [(HazardAction.PLAN, "responsible")],
     HazardStatus.RECTIFYING: [(HazardAction.PLAN, "responsible")],
     HazardStatus.FIXED: [(HazardAction.FIX, "responsible")],
     HazardStatus.SUBMITTED: [
@@ -135,8 +212,9 @@ def hazard_in_state(
     """A hazard at ``site`` brought to ``status`` through the workflow.
 
     ``acceptor`` defaults to ``responsible`` for general hazards and ``regulator`` for major
-    ones. ``pending_extension`` (rectifying only) leaves an extension request waiting,
-    requested by ``responsible``.
+    ones; a major hazard's plan is approved by the enterprise's principal (``plan_approver``)
+    unless ``status`` is "plan awaiting approval". ``pending_extension`` (rectifying only)
+    leaves an extension request waiting, requested by ``responsible``.
     """
     actors = {
         "responsible": responsible,
@@ -146,6 +224,8 @@ def hazard_in_state(
     hazard = record(site, responsible, grade)
     for action, who in PATHS[status]:
         hazard = act(hazard, action, actors[who])
+        if hazard.status == HazardStatus.PLAN_PENDING and status != HazardStatus.PLAN_PENDING:
+            hazard = act(hazard, HazardAction.APPROVE_PLAN, plan_approver(hazard, responsible))
     if pending_extension:
         hazard = act(hazard, HazardAction.REQUEST_EXTENSION, responsible)
     return hazard

@@ -46,7 +46,9 @@ def _plan(page, *, major: bool) -> None:
     if major:
         page.fill("#id_plan-governance_programme", "目标、措施、经费、机构、时限、安全措施")
     page.click("[data-testid=submit-plan]")
-    page.wait_for_selector("[data-testid=hazard-status][data-status=rectifying]")
+    # A major hazard's plan waits for the principal's approval (issue 12).
+    status = "plan_pending" if major else "rectifying"
+    page.wait_for_selector(f"[data-testid=hazard-status][data-status={status}]")
 
 
 def _submit(page, colour: str) -> None:
@@ -99,6 +101,11 @@ def test_major_hazard_closed_by_the_inspector_after_a_rejection(page, login, use
     _record(page, sites.plant_a, grade="major", description="储罐区防火堤破损，泄漏可能外溢")
     url = page.url
     _plan(page, major=True)
+    _switch(page, login, "principal_a", url)
+    _open(page, "approve_plan")
+    page.click("[data-testid=submit-approve_plan]")
+    page.wait_for_selector("[data-testid=hazard-status][data-status=rectifying]")
+    _switch(page, login, "officer_a", url)
     _submit(page, "blue")
     # The enterprise cannot sign off a major hazard: no acceptance form is offered.
     assert page.locator("[data-testid=action-accept]").count() == 0
@@ -117,9 +124,11 @@ def test_major_hazard_closed_by_the_inspector_after_a_rejection(page, login, use
     page.fill("#id_accept-comment", "现场复核合格，同意销号")
     page.click("[data-testid=submit-accept]")
     page.wait_for_selector("[data-testid=hazard-status][data-status=closed]")
+    # Issue 12: the principal's approval of the major hazard's plan is a step of its history.
     assert _timeline(page) == [
         ("record", officer),
         ("plan", officer),
+        ("approve_plan", users.principal_a.display_name),
         ("submit", officer),
         ("reject", inspector),
         ("submit", officer),

@@ -34,10 +34,12 @@ def _behind_the_back(sql: str, params: list) -> None:
 
 
 @pytest.fixture
-def closed_major(users, sites):
+def closed_hazard(users, sites):
+    """A closed general hazard: four events (recorded, planned, submitted, accepted). (A major
+    hazard's plan is approved too since issue 12, which would make five.)"""
     return hazard_in_state(
         status=HazardStatus.CLOSED,
-        grade=HazardGrade.MAJOR,
+        grade=HazardGrade.GENERAL,
         site=sites.plant_a,
         responsible=users.officer_a,
         regulator=users.inspector_a,
@@ -50,25 +52,25 @@ def _verify(capsys=None) -> str:
     return str(info.value)
 
 
-def test_intact_history_verifies(closed_major, capsys):
+def test_intact_history_verifies(closed_hazard, capsys):
     call_command("verify_history")
     assert "4 events: 0 problem(s)" in capsys.readouterr().out
 
 
-def test_altered_event_is_reported_by_hazard_and_event(closed_major, capsys):
-    event = closed_major.events.get(seq=2)
+def test_altered_event_is_reported_by_hazard_and_event(closed_hazard, capsys):
+    event = closed_hazard.events.get(seq=2)
     _behind_the_back(
         "UPDATE hazards_hazardevent SET reason = %s WHERE id = %s", ["改过的理由", event.pk]
     )
     summary = _verify()
     err = capsys.readouterr().err
     assert "1 problem(s)" in summary
-    assert f"hazard {closed_major.pk} event 2 (id {event.pk}): altered" in err
+    assert f"hazard {closed_hazard.pk} event 2 (id {event.pk}): altered" in err
 
 
-def test_altered_actor_with_recomputed_hash_breaks_the_link(closed_major, capsys):
+def test_altered_actor_with_recomputed_hash_breaks_the_link(closed_hazard, capsys):
     """A forger who recomputes the hash of the event they changed still breaks the next link."""
-    event = closed_major.events.get(seq=3)
+    event = closed_hazard.events.get(seq=3)
     event.actor_name = "别人"
     forged = event_hash(event)
     _behind_the_back(
@@ -77,33 +79,33 @@ def test_altered_actor_with_recomputed_hash_breaks_the_link(closed_major, capsys
     )
     _verify()
     err = capsys.readouterr().err
-    assert f"hazard {closed_major.pk} event 4" in err and "does not follow" in err
+    assert f"hazard {closed_hazard.pk} event 4" in err and "does not follow" in err
 
 
-def test_deleted_event_is_reported(closed_major, capsys):
-    event = closed_major.events.get(seq=2)
+def test_deleted_event_is_reported(closed_hazard, capsys):
+    event = closed_hazard.events.get(seq=2)
     _behind_the_back("DELETE FROM hazards_hazardevent WHERE id = %s", [event.pk])
     _verify()
     err = capsys.readouterr().err
-    assert f"hazard {closed_major.pk} event 3" in err
+    assert f"hazard {closed_hazard.pk} event 3" in err
     assert "events 2 before it are missing (deleted)" in err
 
 
-def test_deleted_last_event_is_reported(closed_major, capsys):
-    event = closed_major.events.get(seq=4)
+def test_deleted_last_event_is_reported(closed_hazard, capsys):
+    event = closed_hazard.events.get(seq=4)
     _behind_the_back("DELETE FROM hazards_hazardevent WHERE id = %s", [event.pk])
     _verify()
     err = capsys.readouterr().err
     assert (
-        f"hazard {closed_major.pk}: the history should end at event 4; events 4 are missing" in err
+        f"hazard {closed_hazard.pk}: the history should end at event 4; events 4 are missing" in err
     )
 
 
-def test_inserted_event_is_reported(closed_major, capsys):
-    last = closed_major.events.get(seq=4)
+def test_inserted_event_is_reported(closed_hazard, capsys):
+    last = closed_hazard.events.get(seq=4)
     fake = HazardEvent(
-        hazard_id=closed_major.pk,
-        region_id=closed_major.region_id,
+        hazard_id=closed_hazard.pk,
+        region_id=closed_hazard.region_id,
         seq=5,
         action=HazardAction.REOPEN,
         from_status=HazardStatus.CLOSED,
@@ -116,7 +118,7 @@ def test_inserted_event_is_reported(closed_major, capsys):
     fake.save()
     _verify()
     err = capsys.readouterr().err
-    assert f"hazard {closed_major.pk} event 5 (id {fake.pk}): added behind" in err
+    assert f"hazard {closed_hazard.pk} event 5 (id {fake.pk}): added behind" in err
 
 
 def test_hazard_deleted_with_its_history_is_reported(users, sites, capsys):
@@ -134,7 +136,7 @@ def test_hazard_deleted_with_its_history_is_reported(users, sites, capsys):
     assert f"hazard {hazard.pk}: was recorded" in capsys.readouterr().err
 
 
-def test_verify_all_counts(closed_major):
+def test_verify_all_counts(closed_hazard):
     hazards, events, problems = verify_all()
     assert (hazards, events, problems) == (1, 4, [])
 
@@ -144,7 +146,7 @@ def test_verify_all_counts(closed_major):
 )
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
-def test_postgres_refuses_update_and_delete_of_history(closed_major, statement):
+def test_postgres_refuses_update_and_delete_of_history(closed_hazard, statement):
     with (
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
@@ -152,8 +154,8 @@ def test_postgres_refuses_update_and_delete_of_history(closed_major, statement):
     ):
         cursor.execute(statement)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        HazardEvent.objects.filter(hazard=closed_major).update(reason="x")
-    assert closed_major.events.count() == 4
+        HazardEvent.objects.filter(hazard=closed_hazard).update(reason="x")
+    assert closed_hazard.events.count() == 4
     assert verify_all()[2] == []
 
 

@@ -20,12 +20,31 @@ from hazardledger.audit.services import record as audit_record
 from hazardledger.core.models import OutboxEvent
 from hazardledger.core.outbox import outbox_build, outbox_write_many
 
-from ..choices import ExtensionStatus, HazardAction, VoidReason
+from ..choices import ExtensionStatus, HazardAction, HazardGrade, ProductionStop, VoidReason
+from ..deadlines import local_today, review_due_date
 from ..evidence import CheckedFile
 from ..history import chain_event
 from ..models import ExtensionRequest, Hazard, HazardEvent, RectificationPlan
 from .errors import ConcurrentEditError
-from .rules import ActionInput, PlanInput, RequestExtensionInput, VoidInput, pending_extension
+from .rules import (
+    ActionInput,
+    DelistInput,
+    InterimInput,
+    ListInput,
+    NotifyWorkforceInput,
+    OrderInput,
+    PlanInput,
+    RegradeInput,
+    RejectInput,
+    ReopenInput,
+    RequestExtensionInput,
+    SignOffInput,
+    SubmitInput,
+    VoidInput,
+    is_coal_mine,
+    needs_evaluation,
+    pending_extension,
+)
 from .table import Transition
 
 A = HazardAction
@@ -116,7 +135,9 @@ class Step:
 
     ``hazard`` is the hazard as the actor loaded it; ``updates`` are the hazard's fields the
     action sets (besides status and version); ``event_data`` goes into the event;
-    ``after_event`` runs inside the transaction once the event exists (side rows).
+    ``after_event`` runs inside the transaction once the event exists (side rows);
+    ``bumps_version``, when set, overrides the table's answer (an order that keeps the
+    deadline).
     """
 
     hazard: Hazard
@@ -129,11 +150,14 @@ class Step:
     updates: dict[str, Any] = field(default_factory=dict)
     event_data: dict[str, Any] = field(default_factory=dict)
     after_event: list[Callable[[HazardEvent], None]] = field(default_factory=list)
+    bumps_version: bool | None = None
 
 
 def _plan(step: Step) -> None:
-    plan = cast(PlanInput, step.input).plan_fields()
+    value = cast(PlanInput, step.input)
+    plan = value.plan_fields(step.hazard)
     step.updates["deadline"] = plan["deadline"]
+    step.updates["assignee_id"] = plan["responsible_user_id"]
     step.event_data["plan"] = plan
     hazard, actor, now = step.hazard, step.actor, step.now
 
@@ -162,6 +186,18 @@ def _fix(step: Step) -> None:
 
 def _submit(step: Step) -> None:
     step.updates["completed_at"] = step.now
+    hazard = step.hazard
+    if hazard.is_major:
+        # The regulator's review is due within 10 days of the application (20 for a coal mine).
+        step.updates["review_due"] = review_due_date(
+            applied_on=local_today(step.now), coal_mine=is_coal_mine(hazard)
+        )
+    if needs_evaluation(hazard):
+        value = cast(SubmitInput, step.input)
+        step.event_data["evaluation"] = {
+            "evaluator": value.evaluator,
+            "body": value.evaluation_body,
+        }
     pending = pending_extension(step.hazard)
     if pending is not None:
         # Submitting withdraws a request for more time: the work is done.
@@ -186,7 +222,9 @@ def _last_submitter_id(hazard: Hazard) -> int | None:
 
 
 def _accept(step: Step) -> None:
-    step.updates.update(closed_at=step.now, accepted_by_name=step.actor.display_name[:100])
+    step.updates.update(
+        closed_at=step.now, accepted_by_name=step.actor.display_name[:100], review_due=None
+    )
     # Allowed (the enterprise may close its own general hazards) but made visible.
     if _last_submitter_id(step.hazard) == step.actor.pk:
         step.event_data["self_accepted"] = True
@@ -194,7 +232,14 @@ def _accept(step: Step) -> None:
 
 
 def _reject(step: Step) -> None:
-    step.updates["completed_at"] = None
+    value = cast(RejectInput, step.input)
+    step.updates.update(completed_at=None, review_due=None)
+    if value.deadline is not None:
+        step.updates["deadline"] = value.deadline
+    if value.stop_production:
+        # Failing review with a stop order: production stops wholly.
+        step.updates["production_stop"] = ProductionStop.WHOLE
+        step.event_data["stop_order"] = True
 
 
 def _request_extension(step: Step) -> None:
@@ -214,6 +259,7 @@ def _request_extension(step: Step) -> None:
             reason=reason,
             requested_by=actor,
             requested_by_name=actor.display_name[:100],
+            requested_by_role=actor.role or "",
             requested_at=now,
         )
 
@@ -257,7 +303,74 @@ def _void(step: Step) -> None:
 
 
 def _reopen(step: Step) -> None:
-    step.updates.update(closed_at=None, accepted_by_name="", completed_at=None, deadline=None)
+    step.updates.update(
+        closed_at=None,
+        accepted_by_name="",
+        completed_at=None,
+        deadline=cast(ReopenInput, step.input).deadline,
+    )
+
+
+def _return_plan(step: Step) -> None:
+    # The plan goes back to be redone: it is closed, and a new one is filed.
+    step.updates["assignee_id"] = None
+    _close_plan(step)
+
+
+def _update_interim(step: Step) -> None:
+    value = cast(InterimInput, step.input)
+    step.updates.update(
+        interim_measures=list(value.interim_measures), interim_note=value.interim_note
+    )
+
+
+def _regrade(step: Step) -> None:
+    value = cast(RegradeInput, step.input)
+    step.updates.update(grade=value.grade, grade_basis=value.clause)
+    if value.grade == HazardGrade.MAJOR and step.hazard.reported_at is None:
+        step.updates["reported_at"] = step.now
+    step.event_data.update(grade=value.grade, clause=value.clause)
+
+
+def _notify_workforce(step: Step) -> None:
+    value = cast(NotifyWorkforceInput, step.input)
+    step.event_data.update(notified_on=value.notified_on, method=value.method)
+
+
+def _sign_off(step: Step) -> None:
+    value = cast(SignOffInput, step.input)
+    step.event_data.update(
+        kind=value.kind, name=value.name, post=value.post, signed_on=value.signed_on
+    )
+
+
+def _order(step: Step) -> None:
+    value = cast(OrderInput, step.input)
+    step.event_data.update(order_id=value.order_id, document_number=value.document_number)
+    step.updates["deadline"] = value.deadline
+    if value.deadline == step.hazard.deadline:
+        step.bumps_version = False
+
+
+def _list(step: Step) -> None:
+    value = cast(ListInput, step.input)
+    step.updates.update(
+        deadline=value.required_by, listing_level=value.level, production_stop=value.stop
+    )
+    step.event_data.update(
+        listing_id=value.listing_id,
+        level=value.level,
+        body=value.body,
+        document_number=value.document_number,
+        required_by=value.required_by,
+        stop=value.stop,
+    )
+
+
+def _delist(step: Step) -> None:
+    value = cast(DelistInput, step.input)
+    step.updates["listing_level"] = ""
+    step.event_data.update(listing_id=value.listing_id, document_number=value.document_number)
 
 
 def no_effect(step: Step) -> None:
@@ -277,6 +390,14 @@ EFFECTS: dict[str, Callable[[Step], None]] = {
     A.REFUSE_EXTENSION: lambda step: _decide_extension(step, ExtensionStatus.REFUSED),
     A.VOID: _void,
     A.REOPEN: _reopen,
+    A.RETURN_PLAN: _return_plan,
+    A.UPDATE_INTERIM: _update_interim,
+    A.REGRADE: _regrade,
+    A.NOTIFY_WORKFORCE: _notify_workforce,
+    A.SIGN_OFF: _sign_off,
+    A.ORDER: _order,
+    A.LIST: _list,
+    A.DELIST: _delist,
 }
 
 

@@ -30,8 +30,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from hazardledger.core.errors import Invalid
+from hazardledger.registry.choices import SiteKind
 
 from ..choices import (
+    Evaluator,
     EvidenceStage,
     ExtensionStatus,
     HazardAction,
@@ -39,8 +41,13 @@ from ..choices import (
     HazardGrade,
     HazardSource,
     InterimMeasure,
+    ListingLevel,
+    ProductionStop,
+    SignOff,
     VoidReason,
+    WorkforceNotice,
 )
+from ..deadlines import local_today
 from ..evidence import CheckedFile, check_uploads
 from ..models import ExtensionRequest, Hazard
 from ..policies import HAZARD_POLICY
@@ -94,6 +101,23 @@ def _strings(value: Any, name: str) -> tuple[str, ...]:
     return tuple(str(item) for item in (value or ()))
 
 
+def _bool(value: Any, name: str) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "on", "yes"}
+    return bool(value)
+
+
+def _date_errors(
+    errors: dict[str, list[str]], name: str, value: date | None, today: date, *, required: bool
+) -> None:
+    """A date that must be given (when ``required``) and not be in the past."""
+    if value is None:
+        if required:
+            errors.setdefault(name, []).append(_("Enter the new deadline."))
+    elif value < today:
+        errors.setdefault(name, []).append(_("The deadline cannot be in the past."))
+
+
 def _read_fields(cls: type, data: Mapping[str, Any]) -> dict[str, Any]:
     """The values of ``data`` for the dataclass ``cls``'s fields it has, each turned into its
     type by the field's ``coerce`` (text by default); missing fields keep their defaults."""
@@ -132,15 +156,19 @@ def _required(errors: dict[str, list[str]], name: str, value: Any, message: str)
         errors.setdefault(name, []).append(message)
 
 
-# Fields of the five implementations (五落实) every plan needs; a major hazard's plan also
-# needs its contingency plan and governance programme.
-PLAN_REQUIRED = ("responsible_person", "measures", "funds", "deadline")
+# Fields of the five implementations (五落实) every plan needs (the deadline is the hazard's
+# unless the plan shortens it; the responsible person may be chosen as a user instead); a
+# major hazard's plan also needs its contingency plan and governance programme.
+PLAN_REQUIRED = ("responsible_person", "measures", "funds")
 PLAN_MAJOR_REQUIRED = ("contingency_plan", "governance_programme")
 
 
 @dataclass(frozen=True)
 class PlanInput(ActionInput):
-    """The rectification plan with its five implementations."""
+    """The rectification plan with its five implementations. ``responsible_user`` is a user
+    of the hazard's enterprise (the hazard is then in their queue); ``responsible_person`` the
+    name of someone without an account. ``deadline`` may shorten the hazard's deadline, never
+    extend it (that needs an extension); empty keeps it."""
 
     responsible_person: str = ""
     measures: str = ""
@@ -149,15 +177,33 @@ class PlanInput(ActionInput):
     responsible_unit: str = ""
     contingency_plan: str = ""
     governance_programme: str = ""
+    responsible_user: int | None = field(default=None, metadata={"coerce": _optional_id})
 
     @staticmethod
     def required_fields(hazard: Hazard) -> tuple[str, ...]:
         """The fields a plan for this hazard must fill (the form marks them required)."""
         return PLAN_REQUIRED + (PLAN_MAJOR_REQUIRED if hazard.is_major else ())
 
+    def assignee(self, hazard: Hazard) -> Any:
+        """The responsible user, if one was chosen and is an active user of the hazard's
+        enterprise; None otherwise."""
+        from hazardledger.accounts.models import User
+
+        if self.responsible_user is None or hazard.organisation_id is None:
+            return None
+        return User.objects.filter(
+            pk=self.responsible_user, organisation_id=hazard.organisation_id, is_active=True
+        ).first()
+
     def validate(self, *, hazard: Hazard, today: date) -> None:
         errors: dict[str, list[str]] = {}
+        if self.responsible_user is not None and self.assignee(hazard) is None:
+            errors.setdefault("responsible_user", []).append(
+                _("Choose a user of the hazard's enterprise.")
+            )
         for name in PLAN_REQUIRED:
+            if name == "responsible_person" and self.responsible_user is not None:
+                continue
             _required(
                 errors, name, getattr(self, name), _("Required for the five implementations.")
             )
@@ -165,6 +211,12 @@ class PlanInput(ActionInput):
             errors.setdefault("funds", []).append(_("Enter an amount of yuan, zero or more."))
         if self.deadline is not None and self.deadline < today:
             errors.setdefault("deadline", []).append(_("The deadline cannot be in the past."))
+        elif self.deadline is not None and hazard.deadline and self.deadline > hazard.deadline:
+            errors.setdefault("deadline", []).append(
+                _("A plan may shorten the deadline, not extend it: request an extension.")
+            )
+        if self.deadline is None and hazard.deadline is None:
+            errors.setdefault("deadline", []).append(_("Required for the five implementations."))
         if hazard.is_major:
             if not self.contingency_plan:
                 errors.setdefault("contingency_plan", []).append(
@@ -177,14 +229,17 @@ class PlanInput(ActionInput):
         if errors:
             raise Invalid(errors)
 
-    def plan_fields(self) -> dict[str, Any]:
-        """The ``RectificationPlan`` columns (after ``validate``)."""
+    def plan_fields(self, hazard: Hazard) -> dict[str, Any]:
+        """The ``RectificationPlan`` columns (after ``validate``): the deadline is the plan's
+        or the hazard's, the person's name the chosen user's when there is one."""
+        user = self.assignee(hazard)
         return {
             "responsible_unit": self.responsible_unit,
-            "responsible_person": self.responsible_person,
+            "responsible_person": (user.display_name[:100] if user else self.responsible_person),
+            "responsible_user_id": user.pk if user else None,
             "measures": self.measures,
             "funds": self.funds,
-            "deadline": self.deadline,
+            "deadline": self.deadline or hazard.deadline,
             "contingency_plan": self.contingency_plan,
             "governance_programme": self.governance_programme,
         }
@@ -199,9 +254,38 @@ class FixInput(ActionInput):
     evidence_stage: ClassVar[str] = EvidenceStage.FIX
 
 
+def needs_evaluation(hazard: Hazard) -> bool:
+    """True for a major hazard listed for supervision or under a production stop: submitting
+    it is the application to resume, with the evaluation attached (domain.md 4.4)."""
+    return hazard.is_major and (
+        bool(hazard.listing_level) or hazard.production_stop != ProductionStop.NONE
+    )
+
+
+def is_coal_mine(hazard: Hazard) -> bool:
+    return bool(hazard.site.kind == SiteKind.COAL_MINE)
+
+
 @dataclass(frozen=True)
 class SubmitInput(FixInput):
-    """Submitted for acceptance: what was done and evidence files."""
+    """Submitted for acceptance: what was done and evidence files. For a listed or
+    production-stopped major hazard, the application to resume: who evaluated the
+    rectification (``evaluator``; a third-party body by its name, ``evaluation_body``), the
+    report among the files."""
+
+    evaluator: str = ""
+    evaluation_body: str = ""
+
+    def validate(self, *, hazard: Hazard, today: date) -> None:
+        if not needs_evaluation(hazard):
+            return
+        errors: dict[str, list[str]] = {}
+        if self.evaluator not in Evaluator.values:
+            errors["evaluator"] = [_("Say who evaluated the rectification.")]
+        elif self.evaluator == Evaluator.THIRD_PARTY and not self.evaluation_body:
+            errors["evaluation_body"] = [_("Give the name of the safety evaluation body.")]
+        if errors:
+            raise Invalid(errors)
 
 
 @dataclass(frozen=True)
@@ -209,6 +293,175 @@ class ReasonInput(ActionInput):
     """An action that must say why (reject, reopen, refuse an extension)."""
 
     reason_required: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class RejectInput(ReasonInput):
+    """Rejected: why; the new deadline when the current one has passed; for a major hazard,
+    whether a stop order goes with it (``stop_production``: production stops wholly)."""
+
+    deadline: date | None = field(default=None, metadata={"coerce": _optional_date})
+    stop_production: bool = field(default=False, metadata={"coerce": _bool})
+
+    def validate(self, *, hazard: Hazard, today: date) -> None:
+        errors: dict[str, list[str]] = {}
+        passed = hazard.deadline is not None and hazard.deadline < today
+        _date_errors(errors, "deadline", self.deadline, today, required=passed)
+        if self.stop_production and not hazard.is_major:
+            errors["stop_production"] = [_("A stop order is for a major hazard.")]
+        if errors:
+            raise Invalid(errors)
+
+
+@dataclass(frozen=True)
+class ReopenInput(ReasonInput):
+    """Reopened: why, and the new deadline the regulator sets."""
+
+    deadline: date | None = field(default=None, metadata={"coerce": _optional_date})
+
+    def validate(self, *, hazard: Hazard, today: date) -> None:
+        errors: dict[str, list[str]] = {}
+        _date_errors(errors, "deadline", self.deadline, today, required=True)
+        if errors:
+            raise Invalid(errors)
+
+
+@dataclass(frozen=True)
+class InterimInput(ActionInput):
+    """The interim measures as they now are."""
+
+    interim_measures: tuple[str, ...] = field(default=(), metadata={"coerce": _strings})
+    interim_note: str = ""
+
+    def validate(self, *, hazard: Hazard, today: date) -> None:
+        if any(m not in InterimMeasure.values for m in self.interim_measures):
+            raise Invalid({"interim_measures": [_("Unknown interim measure.")]})
+        if hazard.is_major and not self.interim_measures:
+            raise Invalid(
+                {"interim_measures": [_("Record the interim measures taken for a major hazard.")]}
+            )
+
+
+@dataclass(frozen=True)
+class RegradeInput(ReasonInput):
+    """A new grade, with the clause it rests on (the reason says why)."""
+
+    grade: str = ""
+    clause: str = ""
+
+    def validate(self, *, hazard: Hazard, today: date) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.grade not in HazardGrade.values or self.grade == hazard.grade:
+            errors["grade"] = [_("Choose the other grade.")]
+        elif self.grade == HazardGrade.GENERAL and hazard.listing_level:
+            errors["grade"] = [_("A hazard listed for supervision is delisted first.")]
+        if not self.clause:
+            errors["clause"] = [_("Give the clause of the determination standard.")]
+        if errors:
+            raise Invalid(errors)
+
+
+@dataclass(frozen=True)
+class NotifyWorkforceInput(ActionInput):
+    """The notice of a major hazard to the workforce (Work Safety Law Art. 41): when, how."""
+
+    notified_on: date | None = field(default=None, metadata={"coerce": _optional_date})
+    method: str = ""
+
+    def validate(self, *, hazard: Hazard, today: date) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.notified_on is None:
+            errors["notified_on"] = [_("Enter the date.")]
+        elif self.notified_on > today:
+            errors["notified_on"] = [_("The date cannot be in the future.")]
+        if self.method not in WorkforceNotice.values:
+            errors["method"] = [_("Say how the workforce was told.")]
+        if errors:
+            raise Invalid(errors)
+
+
+@dataclass(frozen=True)
+class SignOffInput(ActionInput):
+    """One of a coal mine's further sign-offs of a major hazard's acceptance: which, who
+    (name and post), when, and the signed file."""
+
+    files_required: ClassVar[bool] = True
+    kind: str = ""
+    name: str = ""
+    post: str = ""
+    signed_on: date | None = field(default=None, metadata={"coerce": _optional_date})
+
+    def validate(self, *, hazard: Hazard, today: date) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.kind not in SignOff.values:
+            errors["kind"] = [_("Choose the sign-off.")]
+        for name in ("name", "post"):
+            _required(errors, name, getattr(self, name), _("This field is required."))
+        if self.signed_on is None:
+            errors["signed_on"] = [_("Enter the date.")]
+        elif self.signed_on > today:
+            errors["signed_on"] = [_("The date cannot be in the future.")]
+        if errors:
+            raise Invalid(errors)
+
+
+@dataclass(frozen=True)
+class OrderInput(ActionInput):
+    """A rectification order names the hazard (the supervision app): the order, its number
+    and the deadline it sets."""
+
+    order_id: int | None = field(default=None, metadata={"coerce": _optional_id})
+    document_number: str = ""
+    deadline: date | None = field(default=None, metadata={"coerce": _optional_date})
+
+    def validate(self, *, hazard: Hazard, today: date) -> None:
+        errors: dict[str, list[str]] = {}
+        _required(errors, "order_id", self.order_id, _("This field is required."))
+        _required(errors, "document_number", self.document_number, _("This field is required."))
+        _date_errors(errors, "deadline", self.deadline, today, required=True)
+        if errors:
+            raise Invalid(errors)
+
+
+@dataclass(frozen=True)
+class ListInput(ActionInput):
+    """A major hazard listed for supervision (the supervision app): the listing, its level,
+    body and number, the required completion date (the new deadline) and the production
+    stop."""
+
+    listing_id: int | None = field(default=None, metadata={"coerce": _optional_id})
+    level: str = ""
+    body: str = ""
+    document_number: str = ""
+    required_by: date | None = field(default=None, metadata={"coerce": _optional_date})
+    stop: str = ProductionStop.NONE
+
+    def validate(self, *, hazard: Hazard, today: date) -> None:
+        errors: dict[str, list[str]] = {}
+        for name in ("listing_id", "body", "document_number"):
+            _required(errors, name, getattr(self, name), _("This field is required."))
+        if self.level not in ListingLevel.values:
+            errors["level"] = [_("Choose the listing level.")]
+        if self.stop not in ProductionStop.values:
+            errors["stop"] = [_("Choose the production stop.")]
+        _date_errors(errors, "required_by", self.required_by, today, required=True)
+        if errors:
+            raise Invalid(errors)
+
+
+@dataclass(frozen=True)
+class DelistInput(ActionInput):
+    """A closed hazard delisted (the supervision app): the listing and the document."""
+
+    listing_id: int | None = field(default=None, metadata={"coerce": _optional_id})
+    document_number: str = ""
+
+    def validate(self, *, hazard: Hazard, today: date) -> None:
+        errors: dict[str, list[str]] = {}
+        for name in ("listing_id", "document_number"):
+            _required(errors, name, getattr(self, name), _("This field is required."))
+        if errors:
+            raise Invalid(errors)
 
 
 @dataclass(frozen=True)
@@ -263,6 +516,8 @@ def _can_request_extension(hazard: Hazard, actor: Any, pending: ExtensionRequest
         raise InvalidTransition(_("The hazard has no deadline to extend."))
     if pending is not None:
         raise InvalidTransition(_("An extension request is already waiting for a decision."))
+    if hazard.deadline < local_today():
+        raise InvalidTransition(_("An extension must be requested before the deadline."))
 
 
 def _can_decide_extension(hazard: Hazard, actor: Any, pending: ExtensionRequest | None) -> None:
@@ -270,6 +525,52 @@ def _can_decide_extension(hazard: Hazard, actor: Any, pending: ExtensionRequest 
         raise InvalidTransition(_("There is no extension request waiting for a decision."))
     if pending.requested_by_id == actor.pk:
         raise TransitionNotAllowed(_("You cannot decide on your own extension request."))
+    if hazard.grade == HazardGrade.GENERAL and not HAZARD_POLICY.may_decide_general_extension(
+        actor, pending.requested_by_role
+    ):
+        # A request by one who would decide it went up (``policies.EXTENSION_ESCALATION``).
+        raise TransitionNotAllowed
+
+
+def _can_approve_extension(hazard: Hazard, actor: Any, pending: ExtensionRequest | None) -> None:
+    _can_decide_extension(hazard, actor, pending)
+    assert pending is not None
+    if pending.requested_deadline < local_today():
+        raise InvalidTransition(
+            _("The requested deadline has passed: refuse the request, or set a new deadline.")
+        )
+
+
+def _can_sign_off(hazard: Hazard, actor: Any, pending: ExtensionRequest | None) -> None:
+    if not is_coal_mine(hazard):
+        raise InvalidTransition(_("Further sign-offs are recorded for coal mines only."))
+
+
+def signed_off(hazard: Hazard) -> set[str]:
+    """The kinds of sign-off recorded since the hazard was last submitted."""
+    last_submit = (
+        hazard.events.filter(action=A.SUBMIT).order_by("-seq").values_list("seq", flat=True).first()
+    )
+    if last_submit is None:
+        return set()
+    rows = hazard.events.filter(action=A.SIGN_OFF, seq__gt=last_submit).values_list(
+        "data", flat=True
+    )
+    return {row.get("kind", "") for row in rows}
+
+
+def _can_accept(hazard: Hazard, actor: Any, pending: ExtensionRequest | None) -> None:
+    """A coal mine's major hazard is accepted only with all three further sign-offs."""
+    if hazard.is_major and is_coal_mine(hazard):
+        missing = set(SignOff.values) - signed_off(hazard)
+        if missing:
+            labels = ", ".join(
+                str(SignOff(kind).label) for kind in SignOff.values if kind in missing
+            )
+            raise InvalidTransition(
+                _("A coal mine's major hazard needs these sign-offs first: %(missing)s.")
+                % {"missing": labels}
+            )
 
 
 def _decidable_extensions(user: Any) -> Q:
@@ -295,17 +596,19 @@ class Rule:
 
 RULES: dict[str, Rule] = {
     A.PLAN: Rule(PlanInput),
+    A.APPROVE_PLAN: Rule(ActionInput),
+    A.RETURN_PLAN: Rule(ReasonInput),
     A.FIX: Rule(FixInput),
     A.CONFIRM: Rule(ActionInput),
     A.SUBMIT: Rule(SubmitInput),
-    A.ACCEPT: Rule(ActionInput),
-    A.REJECT: Rule(ReasonInput),
+    A.ACCEPT: Rule(ActionInput, precondition=_can_accept),
+    A.REJECT: Rule(RejectInput),
     A.REQUEST_EXTENSION: Rule(
         RequestExtensionInput, precondition=_can_request_extension, needs_pending=True
     ),
     A.APPROVE_EXTENSION: Rule(
         ActionInput,
-        precondition=_can_decide_extension,
+        precondition=_can_approve_extension,
         needs_pending=True,
         queue_q=_decidable_extensions,
     ),
@@ -316,7 +619,14 @@ RULES: dict[str, Rule] = {
         queue_q=_decidable_extensions,
     ),
     A.VOID: Rule(VoidInput),
-    A.REOPEN: Rule(ReasonInput),
+    A.REOPEN: Rule(ReopenInput),
+    A.UPDATE_INTERIM: Rule(InterimInput),
+    A.REGRADE: Rule(RegradeInput),
+    A.NOTIFY_WORKFORCE: Rule(NotifyWorkforceInput),
+    A.SIGN_OFF: Rule(SignOffInput, precondition=_can_sign_off),
+    A.ORDER: Rule(OrderInput),
+    A.LIST: Rule(ListInput),
+    A.DELIST: Rule(DelistInput),
 }
 
 
@@ -457,6 +767,8 @@ class HazardInput:
     found_by_name: str = ""
     interim_measures: tuple[str, ...] = field(default=(), metadata={"coerce": _strings})
     interim_note: str = ""
+    # Set by a regulator; empty: the default for the grade (``deadlines.default_deadline``).
+    deadline: date | None = field(default=None, metadata={"coerce": _optional_date})
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | HazardInput) -> HazardInput:
@@ -484,6 +796,8 @@ class HazardInput:
             errors.setdefault("found_on", []).append(_("The date found cannot be in the future."))
         if any(m not in InterimMeasure.values for m in self.interim_measures):
             errors.setdefault("interim_measures", []).append(_("Unknown interim measure."))
+        if self.deadline is not None and self.deadline < today:
+            errors.setdefault("deadline", []).append(_("The deadline cannot be in the past."))
         if self.grade == HazardGrade.MAJOR:
             if not self.grade_basis:
                 errors.setdefault("grade_basis", []).append(
@@ -497,7 +811,9 @@ class HazardInput:
             raise Invalid(errors)
 
     def hazard_fields(self) -> dict[str, Any]:
-        """The ``Hazard`` columns this input sets (after ``validate``)."""
+        """The ``Hazard`` columns this input sets (after ``validate``); the deadline is the
+        recording service's to decide."""
         values = {spec.name: getattr(self, spec.name) for spec in fields(self)}
         values["interim_measures"] = list(self.interim_measures)
+        del values["deadline"]
         return values

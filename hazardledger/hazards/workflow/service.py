@@ -9,10 +9,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from ..deadlines import local_today
+from ..choices import PARTY_MOVE_STATUSES
+from ..deadlines import days_overdue, local_today
 from ..evidence import evidence_build
 from ..history import hazard_state, state_changes
-from ..models import Hazard
+from ..models import Hazard, RectificationPlan
 from .effects import Step, effect_for, history_append
 from .errors import ConcurrentEditError
 from .rules import ActionInput, check_action_input, transition_check
@@ -43,9 +44,12 @@ def hazard_transition(
     3. the effect is planned (the hazard's field updates, the event's data, side rows);
     4. in one transaction: lock the row if it still has the expected version and status (else
        another user won the race: ``ConcurrentEditError``, nothing written); update it (the
-       version moves only for an action that bumps it); append the event with the fields that
-       changed, the audit entry and the outbox event (``history_append``); write the side rows
-       and the evidence rows, whose files are stored when the transaction commits.
+       status the move leads to for the hazard's grade; the version moves only for an action
+       that bumps it; the days overdue so far kept when the deadline moves or the party hands
+       the hazard over, ``_overdue_days_to_keep``); append the event with the fields that
+       changed, the audit entry and the outbox event (``history_append``); write the side rows,
+       the open plan's deadline (the hazard's) and the evidence rows, whose files are stored
+       when the transaction commits.
     """
     if hazard.version != expected_version:
         raise ConcurrentEditError
@@ -80,12 +84,17 @@ def hazard_transition(
         )
         if before is None:
             raise ConcurrentEditError
+        target = transition.target_for(before.grade)
+        bumps = transition.bumps_version if step.bumps_version is None else step.bumps_version
         fields = {
-            "status": transition.target,
-            "version": before.version + 1 if transition.bumps_version else before.version,
+            "status": target,
+            "version": before.version + 1 if bumps else before.version,
             "updated_at": now,
             **step.updates,
         }
+        banked = _overdue_days_to_keep(before, fields, local_today(now))
+        if banked:
+            fields["past_overdue_days"] = before.past_overdue_days + banked
         updated = Hazard.objects.filter(
             pk=hazard.pk, version=expected_version, status=transition.source
         ).update(**fields)
@@ -98,7 +107,7 @@ def hazard_transition(
             hazard=after,
             action=action,
             from_status=transition.source,
-            to_status=transition.target,
+            to_status=target,
             actor=actor,
             at=now,
             reason=comment,
@@ -107,6 +116,11 @@ def hazard_transition(
         )
         for write in step.after_event:
             write(event)
+        if "deadline" in fields and fields["deadline"] != before.deadline:
+            # The open plan's deadline is the hazard's.
+            RectificationPlan.objects.filter(hazard=after, closed_at__isnull=True).update(
+                deadline=fields["deadline"]
+            )
         for item in checked:
             evidence_build(
                 checked=item,
@@ -118,3 +132,16 @@ def hazard_transition(
             ).save()
     hazard.refresh_from_db()
     return hazard
+
+
+def _overdue_days_to_keep(before: Hazard, fields: Mapping[str, Any], today: Any) -> int:
+    """The days the hazard has been overdue under its current deadline, when this step ends
+    that count: the deadline moves (a late extension, an order, a listing) or rectification
+    stops being the party's move (a late submission). 0 otherwise. Kept in
+    ``past_overdue_days``, so that no later step erases them."""
+    overdue = days_overdue(status=before.status, deadline=before.deadline, today=today)
+    if not overdue:
+        return 0
+    moved = "deadline" in fields and fields["deadline"] != before.deadline
+    handed_over = fields["status"] not in PARTY_MOVE_STATUSES
+    return overdue if (moved or handed_over) else 0

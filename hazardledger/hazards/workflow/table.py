@@ -9,9 +9,9 @@ Two kinds of rows:
 - **status-keeping actions** (``StatusAction``): allowed from a *set* of statuses without one
   row per status, and the status stays. Each says whether it bumps the ``version`` that guards
   a user's open page: one that changes who may act or what a decision means (a new deadline,
-  closing a decision) does; one that only adds to the record (an extension request, and the
-  next wave's listing, urging, interim measures, escalation) does not, so nobody's open page
-  goes stale because of it.
+  closing a decision, a new grade, an order or a listing) does; one that only adds to the
+  record (an extension request, interim measures, the notice to the workforce, a sign-off)
+  does not, so nobody's open page goes stale because of it.
 
 ``awaited`` marks the actions a hazard waits for from someone (the work queue has a section
 for each of them, ``extensions.py``); the others are alternatives or corrections (reject,
@@ -44,13 +44,15 @@ def _by_grade(general: str | None, major: str | None) -> Permissions:
 
 @dataclass(frozen=True)
 class Move:
-    """A move from ``source`` by ``action`` to ``target`` (always bumps the version)."""
+    """A move from ``source`` by ``action`` to ``target`` (always bumps the version); a major
+    hazard goes to ``major_target`` instead when it is set (its plan waits for approval)."""
 
     source: str
     action: str
     target: str
     permission: Permissions
     awaited: bool = False
+    major_target: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,23 @@ class StatusAction:
     awaited: bool = False
 
 
+_OPEN = frozenset({S.RECORDED, S.PLAN_PENDING, S.RECTIFYING, S.FIXED, S.SUBMITTED, S.REOPENED})
+
+# A major hazard is never fixed on the spot: its actions that keep the status come from these.
+_OPEN_MAJOR = _OPEN - {S.FIXED}
+
 MOVES: tuple[Move, ...] = (
-    Move(S.RECORDED, A.PLAN, S.RECTIFYING, _both("plan"), awaited=True),
-    Move(S.REOPENED, A.PLAN, S.RECTIFYING, _both("plan"), awaited=True),
+    # A major hazard's plan waits for the enterprise principal's approval.
+    Move(
+        S.RECORDED, A.PLAN, S.RECTIFYING, _both("plan"), awaited=True, major_target=S.PLAN_PENDING
+    ),
+    Move(
+        S.REOPENED, A.PLAN, S.RECTIFYING, _both("plan"), awaited=True, major_target=S.PLAN_PENDING
+    ),
+    Move(
+        S.PLAN_PENDING, A.APPROVE_PLAN, S.RECTIFYING, _by_grade(None, "approve_plan"), awaited=True
+    ),
+    Move(S.PLAN_PENDING, A.RETURN_PLAN, S.RECORDED, _by_grade(None, "approve_plan")),
     Move(S.RECORDED, A.FIX, S.FIXED, _by_grade("fix", None), awaited=True),
     Move(S.FIXED, A.CONFIRM, S.CLOSED, _by_grade("accept_general", None), awaited=True),
     Move(S.FIXED, A.REJECT, S.RECORDED, _by_grade("accept_general", None)),
@@ -108,6 +124,29 @@ STATUS_ACTIONS: tuple[StatusAction, ...] = (
         bumps_version=True,
         awaited=True,
     ),
+    # Adding to the record: interim measures, the notice to the workforce (Art. 41) and a coal
+    # mine's further sign-offs change no one's next step.
+    StatusAction(A.UPDATE_INTERIM, _OPEN, _both("update_interim"), bumps_version=False),
+    StatusAction(
+        A.NOTIFY_WORKFORCE, _OPEN_MAJOR, _by_grade(None, "notify_workforce"), bumps_version=False
+    ),
+    StatusAction(
+        A.SIGN_OFF, frozenset({S.SUBMITTED}), _by_grade(None, "sign_off"), bumps_version=False
+    ),
+    # A new grade changes the path the hazard takes from here. Not from a fix on the spot
+    # (general only) or a plan awaiting approval (major only): the hazard would have no path.
+    StatusAction(
+        A.REGRADE,
+        frozenset({S.RECORDED, S.RECTIFYING, S.SUBMITTED, S.REOPENED}),
+        _both("regrade"),
+        bumps_version=True,
+    ),
+    # The supervision app's actions (rectification orders, listing and delisting): they move
+    # the deadline or the listing, which changes what a decision means. An order that keeps
+    # the deadline leaves the version (``effects._order``).
+    StatusAction(A.ORDER, _OPEN, _both("order"), bumps_version=True),
+    StatusAction(A.LIST, _OPEN_MAJOR, _by_grade(None, "list"), bumps_version=True),
+    StatusAction(A.DELIST, frozenset({S.CLOSED}), _by_grade(None, "delist"), bumps_version=True),
 )
 
 
@@ -124,10 +163,17 @@ class Transition:
     permission: Permissions
     bumps_version: bool
     awaited: bool
+    major_target: str | None = None
 
     @property
     def keeps_status(self) -> bool:
         return self.source == self.target
+
+    def target_for(self, grade: str) -> str:
+        """The status a hazard of ``grade`` moves to."""
+        if grade == HazardGrade.MAJOR and self.major_target is not None:
+            return self.major_target
+        return self.target
 
     @property
     def reason_required(self) -> bool:
@@ -143,7 +189,10 @@ class Transition:
 
 
 def _expand(moves: Iterable[Move], keeping: Iterable[StatusAction]) -> tuple[Transition, ...]:
-    rows = [Transition(m.source, m.action, m.target, m.permission, True, m.awaited) for m in moves]
+    rows = [
+        Transition(m.source, m.action, m.target, m.permission, True, m.awaited, m.major_target)
+        for m in moves
+    ]
     rows += [
         Transition(source, k.action, source, k.permission, k.bumps_version, k.awaited)
         for k in keeping

@@ -101,6 +101,13 @@ def submitted_major_hazard(users: Any, sites: Any) -> Any:
         expected_version=hazard.version,
         data=plan,
     )
+    # A major hazard's plan is approved by the enterprise's principal first (issue 12).
+    hazard = hazard_transition(
+        hazard=hazard,
+        action="approve_plan",
+        actor=users.principal_a,
+        expected_version=hazard.version,
+    )
     return hazard_transition(
         hazard=hazard,
         action="submit",

@@ -54,6 +54,7 @@ def test_a_general_hazards_plan_asks_no_approval(users, sites, run):
 def test_a_submitted_major_hazard_is_told_to_the_inspectors_who_may_accept_it(users, sites, run):
     major = run(record, sites.plant_a, users.inspector_a, HazardGrade.MAJOR)
     run(act, major, HazardAction.PLAN, users.officer_a)
+    run(act, major, HazardAction.APPROVE_PLAN, users.principal_a)
     run(act, major, HazardAction.SUBMIT, users.officer_a)
     # Not the office (no acceptance of major hazards), not Shenzhen, not the administrator.
     assert told("hazards.awaiting_acceptance") == {"inspector_a"}
@@ -75,6 +76,7 @@ def test_an_on_the_spot_fix_is_told_to_who_may_confirm_it(users, sites, run):
 def test_a_rejection_is_told_to_the_party_that_must_rectify(users, sites, run):
     major = run(record, sites.plant_a, users.inspector_a, HazardGrade.MAJOR)
     run(act, major, HazardAction.PLAN, users.officer_a)
+    run(act, major, HazardAction.APPROVE_PLAN, users.principal_a)
     run(act, major, HazardAction.SUBMIT, users.officer_a)
     run(act, major, HazardAction.REJECT, users.inspector_a, comment="照片不清楚")
     assert told("hazards.rejected") == {"officer_a", "principal_a"}
@@ -107,6 +109,7 @@ def test_a_general_extension_request_is_told_to_the_principal(users, sites, run)
 def test_a_major_extension_request_is_told_to_the_regulators_in_scope(users, sites, run):
     major = run(record, sites.plant_a, users.inspector_a, HazardGrade.MAJOR)
     run(act, major, HazardAction.PLAN, users.officer_a)
+    run(act, major, HazardAction.APPROVE_PLAN, users.principal_a)
     run(act, major, HazardAction.REQUEST_EXTENSION, users.officer_a)
     assert told("hazards.extension_requested") == {"inspector_a", "manager_a"}
 

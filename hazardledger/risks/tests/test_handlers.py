@@ -81,8 +81,15 @@ def _move(users, sites, grade, status, action, who):
         actor=actors[who],
         expected_version=hazard.version,
         comment="说明",
-        data={"void_reason": VoidReason.ERROR} if action == HazardAction.VOID else None,
+        data=DATA.get(action),
     )
+
+
+# What the actions need (reopening: the new deadline, issue 12).
+DATA = {
+    HazardAction.VOID: {"void_reason": VoidReason.ERROR},
+    HazardAction.REOPEN: {"deadline": timezone.localdate() + timedelta(days=30)},
+}
 
 
 @pytest.mark.parametrize(("status", "action", "who", "level"), MAJOR_MOVES)

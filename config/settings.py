@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "hazardledger.audit",
     "hazardledger.hazards",
     "hazardledger.inspections",
+    "hazardledger.supervision",
     "hazardledger.risks",
     "hazardledger.notifications",
 ]
@@ -214,6 +215,13 @@ NOTIFICATION_CHANNELS = {
     or "hazardledger.notifications.channels.LoggingSmsChannel",
 }
 NOTIFICATION_DAILY_EMAIL_LIMIT = env_int("NOTIFICATION_DAILY_EMAIL_LIMIT", 10)
+
+# Hazard deadlines (days from the date found) when nobody set one, and the regulator's review
+# of a major hazard's application to resume (days from the application; coal mines apart).
+HAZARD_DEADLINE_DAYS_GENERAL = env_int("HAZARD_DEADLINE_DAYS_GENERAL", 30)
+HAZARD_DEADLINE_DAYS_MAJOR = env_int("HAZARD_DEADLINE_DAYS_MAJOR", 90)
+HAZARD_REVIEW_DAYS = env_int("HAZARD_REVIEW_DAYS", 10)
+HAZARD_REVIEW_DAYS_COAL = env_int("HAZARD_REVIEW_DAYS_COAL", 20)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)

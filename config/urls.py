@@ -10,6 +10,7 @@ urlpatterns = [
     path("sites/", include("hazardledger.registry.urls")),
     path("hazards/", include("hazardledger.hazards.urls")),
     path("inspections/", include("hazardledger.inspections.urls")),
+    path("supervision/", include("hazardledger.supervision.urls")),
     path("risks/", include("hazardledger.risks.urls")),
     path("notifications/", include("hazardledger.notifications.urls")),
     path("admin/", admin.site.urls),

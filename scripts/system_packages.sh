@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages Hazard Ledger needs, when missing and when we may (root + apt).
 #   pango + fonts-noto-cjk: WeasyPrint PDFs with Chinese text
-#   chromium: the browser tests (only with --browser)
+#   chromium, poppler-utils: the browser tests and the tests that read PDFs' text (only with --browser)
 set -euo pipefail
 wanted=(libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk)
-[[ "${1:-}" == "--browser" ]] && wanted+=(chromium)
+[[ "${1:-}" == "--browser" ]] && wanted+=(chromium poppler-utils)
 missing=()
 for package in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -22,7 +22,10 @@ class UserAdmin(DjangoUserAdmin):
     autocomplete_fields = ["organisation"]
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),  # Optional in django-stubs; always set by UserAdmin
-        (_("Hazard Ledger"), {"fields": ("organisation", "role", "full_name", "phone")}),
+        (
+            _("Hazard Ledger"),
+            {"fields": ("organisation", "role", "full_name", "phone", "enforcement_id")},
+        ),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,

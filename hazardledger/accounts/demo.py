@@ -372,7 +372,11 @@ def build_organisations(*, rng: random.Random) -> DemoOrganisations:
     logins["gd-office"] = builder.user("gd-office", gd_office, Role.OFFICE)
     logins["gz-office"] = builder.user("gz-office", city_offices["4401"], Role.OFFICE)
     gz_em = next(o for o in builder.orgs if o.name == "广州市应急管理局")
+    # The bureau issues rectification orders numbered "穗应急责改〔2026〕12号"; its inspector
+    # signs them with an enforcement ID number.
+    gz_em.order_prefix = "穗应急责改"
     logins["gz-inspector"] = builder.user("gz-inspector", gz_em, Role.INSPECTOR)
+    logins["gz-inspector"].enforcement_id = "44010120260017"
     gz_gov = next(o for o in builder.orgs if o.name == "广州市人民政府")
     logins["gz-leader"] = builder.user("gz-leader", gz_gov, Role.LEADER)
     logins["th-grid"] = builder.user("th-grid", township_orgs["440106001"], Role.GRID_WORKER)

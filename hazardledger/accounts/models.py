@@ -37,6 +37,9 @@ class Organisation(TimeStampedModel):
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # The fixed part of its rectification orders' document numbers ("穗应急责改"): with it a
+    # body issues "穗应急责改〔2026〕12号"; without it, it cannot issue orders.
+    order_prefix = models.CharField(_("order number prefix"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("organisation")
@@ -77,6 +80,8 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=30, choices=Role.choices, blank=True)
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # An inspector's law-enforcement ID number, printed on the orders they issue.
+    enforcement_id = models.CharField(_("enforcement ID number"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("user")

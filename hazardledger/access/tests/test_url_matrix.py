@@ -46,18 +46,26 @@ from django.utils import timezone
 
 from hazardledger.accounts.choices import OrganisationKind, Role
 from hazardledger.accounts.tests.factories import OrganisationFactory, UserFactory
+from hazardledger.hazards.choices import HazardGrade
 from hazardledger.hazards.services import hazard_record, quick_report_create
 from hazardledger.hazards.tests.factories import hazard_data, png_upload
 from hazardledger.inspections.checklists import checklists_load_shipped
 from hazardledger.inspections.draws import draw_seal
 from hazardledger.inspections.models import Checklist, HazardDraft, ItemPhoto
-from hazardledger.inspections.services import inspection_plan
+from hazardledger.inspections.services import hazard_draft_confirm, inspection_plan
 from hazardledger.inspections.sync import inspection_sync
 from hazardledger.inspections.tests.conftest import sync_document
 from hazardledger.notifications.models import Notice
 from hazardledger.regions.choices import DepartmentKind
 from hazardledger.risks.services import risk_point_photo_add
 from hazardledger.risks.tests.factories import ControlMeasureFactory, RiskPointFactory
+from hazardledger.supervision.services.listings import ListingProposal, listing_create
+from hazardledger.supervision.services.orders import (
+    OrderHazard,
+    hazard_order_basis,
+    order_issue,
+    signature_from_bytes,
+)
 
 PERSONAS = (
     "anonymous",
@@ -265,6 +273,34 @@ MATRIX: dict[str, tuple[dict[str, Any], str]] = {
         "L       404     404     404     302/404 404     404     404     404     404"),
     "notifications:notice-read": ({"pk": O.notice},
         "405     405     405     405     405     405     405     405     405     405"),
+    # --- Supervision listings: the side's office listed a major hazard of the side's enterprise
+    #    anon    insp_a  mgr_a   mgr_b   off_a   prin_a  off_b   grid    auditor admin
+    "supervision:listing-list": (NO_ARGS,
+        "L       200     200     200     200     200     200     200     200     200"),
+    "supervision:listing-export": (NO_ARGS,
+        "L       200     200     200     200     200     200     200     200     200"),
+    "supervision:listing-detail": ({"pk": O.listing},
+        "L       200/404 200/404 404/200 200/404 200/404 404     404     200/404 200"),
+    "supervision:listing-confirm": ({"pk": O.listing},
+        "405     405     405     405     405     405     405     405     405     405"),
+    "supervision:listing-refuse": ({"pk": O.listing},
+        "405     405     405     405     405     405     405     405     405     405"),
+    "supervision:listing-delist": ({"pk": O.listing},
+        "405     405     405     405     405     405     405     405     405     405"),
+    "supervision:listing-propose": ({"hazard_pk": O.listing.hazard_id},
+        "L       200/404 200/404 404/200 403/404 403/404 404     404     403/404 200"),
+    # --- Rectification orders: the side's inspector issued one from the submitted inspection
+    #    anon    insp_a  mgr_a   mgr_b   off_a   prin_a  off_b   grid    auditor admin
+    "supervision:order-list": (NO_ARGS,
+        "L       200     200     200     200     200     200     200     200     200"),
+    "supervision:order-issue": ({"inspection_pk": O.submitted},
+        "L       200/404 403/404 404/403 403/404 403/404 404     404     403/404 200"),
+    "supervision:order-detail": ({"pk": O.order},
+        "L       200/404 200/404 404/200 200/404 200/404 404     404     200/404 200"),
+    "supervision:order-pdf": ({"pk": O.order},
+        "L       200/404 200/404 404/200 200/404 200/404 404     404     200/404 200"),
+    "supervision:order-signature": ({"pk": O.order},
+        "L       200/404 200/404 404/200 200/404 200/404 404     404     200/404 200"),
 }
 # fmt: on
 
@@ -414,6 +450,53 @@ class Objects:
         )
 
     @cached_property
+    def listing(self) -> Any:
+        """A major hazard of the side's enterprise, listed for supervision by the side's
+        office."""
+        with _committed():
+            hazard = hazard_record(
+                actor=self.people.officer,
+                site_id=self.site.pk,
+                data=hazard_data(HazardGrade.MAJOR),
+            )
+            return listing_create(
+                actor=self.people.office,
+                hazard=hazard,
+                proposal=ListingProposal(
+                    required_by=timezone.localdate() + timedelta(days=60),
+                    stop="part",
+                    officials=({"name": "王明", "post": "副市长"},),
+                    grounds="重大事故隐患",
+                ),
+                document_number="安委办督〔2026〕1号",
+            )
+
+    @cached_property
+    def order(self) -> Any:
+        """A rectification order the side's issuing inspector made from the submitted
+        inspection, naming the hazard its failed item became."""
+        draft = self.draft
+        data = {"interim_measures": ["warnings_posted"]} if draft.grade == "major" else {}
+        with _committed():
+            hazard = hazard_draft_confirm(actor=self.people.inspector, draft=draft, data=data)
+            return order_issue(
+                inspection=self.submitted,
+                actor=self.people.issuer,
+                hazards=[
+                    OrderHazard(
+                        hazard=hazard,
+                        basis=hazard_order_basis(hazard) or "《安全生产法》第三十八条",
+                        deadline=timezone.localdate() + timedelta(days=30),
+                    )
+                ],
+                place=self.site.name,
+                completion_report="整改完成后书面报告",
+                representative="王五",
+                signature=signature_from_bytes(png_upload().read()),
+                issued_on=timezone.localdate(),
+            )
+
+    @cached_property
     def risk_point(self) -> Any:
         return RiskPointFactory(site=self.site)
 
@@ -446,11 +529,18 @@ def objects(users: SimpleNamespace, sites: SimpleNamespace, orgs: SimpleNamespac
         department_kind=DepartmentKind.EMERGENCY_MANAGEMENT,
         region_id="4403",
         sectors=["hazardous_chemicals", "industry_trade"],
+        order_prefix="深应急责改",
     )
     sz_inspectors = [
         UserFactory(username=f"sz_inspector_{n}", role=Role.INSPECTOR, organisation=sz_em)
         for n in (1, 2)
     ]
+    # Who issues orders: a bureau with a number prefix, inspectors with enforcement IDs.
+    orgs.gz_em.order_prefix = "穗应急责改"
+    orgs.gz_em.save(update_fields=["order_prefix"])
+    for inspector in [users.inspector_a, users.manager_b, *sz_inspectors]:
+        inspector.enforcement_id = f"ZF{inspector.pk:06d}"
+        inspector.save(update_fields=["enforcement_id"])
     officer_c = UserFactory(
         username="officer_c", role=Role.ENTERPRISE_OFFICER, organisation=orgs.ent_c
     )
@@ -460,6 +550,8 @@ def objects(users: SimpleNamespace, sites: SimpleNamespace, orgs: SimpleNamespac
             people=SimpleNamespace(
                 officer=users.officer_a,
                 inspector=users.inspector_a,
+                office=users.manager_a,
+                issuer=users.inspector_a,
                 drawer=users.inspector_a,
                 draw_inspectors=[users.inspector_a, gz_colleague],
             ),
@@ -471,6 +563,8 @@ def objects(users: SimpleNamespace, sites: SimpleNamespace, orgs: SimpleNamespac
             people=SimpleNamespace(
                 officer=officer_c,
                 inspector=users.manager_b,
+                office=users.manager_b,
+                issuer=sz_inspectors[0],
                 drawer=sz_inspectors[0],
                 draw_inspectors=sz_inspectors,
             ),

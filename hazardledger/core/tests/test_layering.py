@@ -6,7 +6,9 @@
 - The ledger does not import the apps built on it: ``core`` imports no app; ``registry`` none of
   risks, hazards or inspections; ``hazards`` neither inspections nor risks; and none of the three
   imports the next wave's apps, which hook in through ``core.extensions``, the outbox and the
-  policies.
+  policies; neither do ``inspections`` and ``risks``.
+- The supervision app changes hazards only through ``hazards.workflow.hazard_transition``: it
+  imports no other module that writes hazards and saves, updates or deletes no hazard row.
 
 Each test names every offence as ``path:line`` so that the list is the work left to do.
 """
@@ -46,6 +48,8 @@ FORBIDDEN_IMPORTS: dict[str, frozenset[str] | None] = {
     "core": None,
     "registry": frozenset({"risks", "hazards", "inspections"}) | NEXT_WAVE,
     "hazards": frozenset({"inspections", "risks"}) | NEXT_WAVE,
+    "inspections": frozenset({"risks"}) | NEXT_WAVE,
+    "risks": NEXT_WAVE,
 }
 
 
@@ -231,6 +235,60 @@ def test_the_ledger_does_not_import_later_apps(app: str) -> None:
     )
 
 
+# --- supervision acts on hazards through the workflow ---------------------------------------
+
+# The hazard modules that write a hazard's rows besides ``workflow.hazard_transition``.
+HAZARD_WRITERS = frozenset(
+    {
+        "hazardledger.hazards.services",
+        "hazardledger.hazards.history",
+        "hazardledger.hazards.evidence",
+        "hazardledger.hazards.workflow.effects",
+        "hazardledger.hazards.workflow.service",
+    }
+)
+_WRITES = frozenset(
+    {"save", "update", "bulk_update", "delete", "create", "bulk_create", "update_or_create"}
+)
+_HAZARD_NAME = re.compile(r"^(hazard|Hazard|HazardEvent|RectificationPlan|ExtensionRequest)$")
+
+
+def _names_a_hazard(node: ast.AST) -> bool:
+    """True when ``node`` (the object of a call) reads a hazard row or its manager:
+    ``hazard``, ``Hazard.objects…``, ``listing.hazard``, ``HazardEvent.objects…``."""
+    for part in ast.walk(node):
+        if isinstance(part, ast.Name) and _HAZARD_NAME.search(part.id):
+            return True
+        if isinstance(part, ast.Attribute) and _HAZARD_NAME.search(part.attr):
+            return True
+    return False
+
+
+def hazard_write_offences(app: str, package: Path = PACKAGE) -> list[str]:
+    """Where ``app``'s code (tests aside) writes hazards other than through the workflow: an
+    import of a module that writes them, or a ``save``/``update``/``delete``… call on a
+    hazard, a hazard manager or a hazard's history."""
+    found: list[str] = []
+    for path in _python_files(package / app, package=package, include_tests=False):
+        for line, module in imported_modules(path, package):
+            if module in HAZARD_WRITERS:
+                found.append(f"{_relative(path, package)}:{line}: imports {module}")
+        for node in ast.walk(_parse(path)):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            if node.func.attr in _WRITES and _names_a_hazard(node.func.value):
+                found.append(f"{_relative(path, package)}:{node.lineno}: {ast.unparse(node)}")
+    return sorted(found)
+
+
+def test_supervision_changes_hazards_only_through_the_workflow() -> None:
+    offences = hazard_write_offences("supervision")
+    assert offences == [], (
+        "supervision acts on hazards only through hazards.workflow.hazard_transition:\n"
+        + "\n".join(offences)
+    )
+
+
 # --- the checks themselves ------------------------------------------------------------------
 
 
@@ -272,3 +330,28 @@ def test_the_checks_find_what_they_look_for(tmp_path: Path) -> None:
         "10",
     ]
     assert [o.split(":")[1] for o in role_can_offences(package)] == ["12"]
+
+
+def test_the_hazard_write_check_finds_what_it_looks_for(tmp_path: Path) -> None:
+    """Planted writes in a copy of the layout are flagged; reads and the workflow are not."""
+    package = tmp_path / "hazardledger"
+    sample = package / "supervision" / "sample.py"
+    sample.parent.mkdir(parents=True)
+    sample.write_text(
+        "from hazardledger.hazards import workflow\n"
+        "from hazardledger.hazards.services import hazard_record\n"
+        "from hazardledger.hazards.models import Hazard\n"
+        "\n"
+        "def f(listing, hazard):\n"
+        "    Hazard.objects.filter(pk=1).update(deadline=None)\n"
+        "    listing.hazard.save()\n"
+        "    listing.save()\n"
+        "    Hazard.objects.filter(pk=1).exists()\n"
+        "    return workflow.hazard_transition(hazard=hazard)\n",
+        encoding="utf-8",
+    )
+    assert [o.split(":")[1] for o in hazard_write_offences("supervision", package)] == [
+        "2",
+        "6",
+        "7",
+    ]

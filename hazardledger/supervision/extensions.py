@@ -152,7 +152,14 @@ def _register_listings() -> None:
 
 
 def register() -> None:
+    from hazardledger.core.extensions import DemoStep, register_demo_step
+
+    from .demo import demo_step
+
     _register_listings()
+    register_demo_step(
+        DemoStep(name="supervision", run=demo_step, order=40, after=("hazards", "inspections"))
+    )
     register_panel(
         Panel(
             name="orders",

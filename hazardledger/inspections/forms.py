@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from hazardledger.access.scope import is_unrestricted, scope_region_code, user_sector_codes
 from hazardledger.core.forms import ControlCharacterValidator, StyledFormMixin, choice_field
 from hazardledger.hazards.choices import HazardCategory, HazardGrade, InterimMeasure
+from hazardledger.hazards.forms import DateInput
 from hazardledger.regions.models import Sector
 from hazardledger.regions.selectors import region_filter_choices
 from hazardledger.registry.choices import SiteKind
@@ -85,6 +86,19 @@ class HazardDraftForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
     )
+    deadline = forms.DateField(
+        label=_("Rectification deadline"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Empty: the default for the grade."),
+    )
+
+    def __init__(self, *args: Any, regulatory: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The regulator sets the deadline at the inspection; a self-inspection's hazard gets
+        # the default, which the enterprise's plan may shorten.
+        if not regulatory:
+            del self.fields["deadline"]
 
 
 class DismissForm(StyledFormMixin, forms.Form):

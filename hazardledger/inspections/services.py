@@ -271,6 +271,8 @@ def hazard_draft_confirm(*, actor: Any, draft: HazardDraft, data: Mapping[str, A
                 "found_by_name": inspection.submitted_by_name,
                 "interim_measures": list(data.get("interim_measures") or []),
                 "interim_note": data.get("interim_note") or "",
+                # A regulator's deadline at the inspection (None: the grade's default).
+                "deadline": data.get("deadline"),
             },
             files=photos[:10],
         )

@@ -49,7 +49,7 @@ from hazardledger.hazards.selectors import hazard_list
 from hazardledger.registry.selectors import site_list
 
 from .checklists import checklist_load, checklist_to_toml
-from .choices import DraftStatus, InspectionStatus
+from .choices import ENTERPRISE_KINDS, DraftStatus, InspectionStatus
 from .constants import FIELD_MESSAGES
 from .draws import draw_perform, draw_seal, draw_verify
 from .forms import (
@@ -350,7 +350,8 @@ def _draft_form(draft: HazardDraft, data: Any = None) -> HazardDraftForm:
         "category": draft.category,
         "grade": draft.grade,
     }
-    return HazardDraftForm(data, initial=initial, prefix=f"d{draft.pk}")
+    regulatory = draft.inspection.kind not in ENTERPRISE_KINDS
+    return HazardDraftForm(data, initial=initial, prefix=f"d{draft.pk}", regulatory=regulatory)
 
 
 def _draft_for(request: HttpRequest, pk: int) -> HazardDraft:

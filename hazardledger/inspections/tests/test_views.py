@@ -382,3 +382,32 @@ def test_an_enterprise_self_inspection_is_conducted_by_the_enterprise_only(
     may_conduct = INSPECTION_POLICY.users_with_permission_for_instance("conduct", inspection)
     assert {users.officer_a, users.principal_a} <= set(may_conduct)
     assert not {users.inspector_a, users.admin, users.officer_b} & set(may_conduct)
+
+
+def test_the_inspector_sets_the_deadline_when_confirming_a_draft(client, users, world):
+    """Issue 12: a regulator sets the deadline at the inspection; empty means the default."""
+    from datetime import timedelta
+
+    from hazardledger.hazards.deadlines import default_deadline, local_today
+
+    client.force_login(users.inspector_a)
+    draft = world["draft"]
+    prefix = f"d{draft.pk}-"
+    page = client.get(_url("draft-confirm", world)).content.decode()
+    assert f'name="{prefix}deadline"' in page
+    chosen = local_today() + timedelta(days=12)
+    response = client.post(
+        _url("draft-confirm", world),
+        {
+            prefix + "description": draft.description,
+            prefix + "location": "2号罐区",
+            prefix + "category": "equipment",
+            prefix + "grade": "major",
+            prefix + "interim_measures": ["people_withdrawn"],
+            prefix + "deadline": chosen.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    hazard = Hazard.objects.get()
+    assert hazard.deadline == chosen
+    assert hazard.deadline != default_deadline(grade="major", found_on=hazard.found_on)

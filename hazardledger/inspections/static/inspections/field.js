@@ -207,50 +207,15 @@
   // --- signatures -------------------------------------------------------------------------
 
   function signaturePad(which) {
-    const canvas = document.getElementById("sig-" + which);
-    const ratio = window.devicePixelRatio || 1;
-    canvas.width = canvas.clientWidth * ratio;
-    canvas.height = canvas.clientHeight * ratio;
-    const ctx = canvas.getContext("2d");
-    ctx.scale(ratio, ratio);
-    ctx.lineWidth = 2.5;
-    ctx.lineCap = "round";
-    ctx.lineJoin = "round";
-    ctx.strokeStyle = "#111";
-    if (state.signatures[which]) {
-      const img = new Image();
-      img.onload = () => ctx.drawImage(img, 0, 0, canvas.clientWidth, canvas.clientHeight);
-      img.src = state.signatures[which];
-    }
-    let drawing = false;
-    const at = (e) => {
-      const box = canvas.getBoundingClientRect();
-      return [e.clientX - box.left, e.clientY - box.top];
-    };
-    canvas.addEventListener("pointerdown", (e) => {
-      drawing = true;
-      canvas.setPointerCapture(e.pointerId);
-      ctx.beginPath();
-      ctx.moveTo(...at(e));
+    const signature = window.HazardLedger.signaturePad(document.getElementById("sig-" + which), {
+      initial: state.signatures[which],
+      onChange: (dataUrl) => {
+        if (dataUrl) state.signatures[which] = dataUrl;
+        else delete state.signatures[which];
+        save();
+      },
     });
-    canvas.addEventListener("pointermove", (e) => {
-      if (!drawing) return;
-      ctx.lineTo(...at(e));
-      ctx.stroke();
-    });
-    const end = () => {
-      if (!drawing) return;
-      drawing = false;
-      state.signatures[which] = canvas.toDataURL("image/png");
-      save();
-    };
-    canvas.addEventListener("pointerup", end);
-    canvas.addEventListener("pointercancel", end);
-    document.querySelector(`[data-clear=${which}]`).addEventListener("click", () => {
-      ctx.clearRect(0, 0, canvas.width, canvas.height);
-      delete state.signatures[which];
-      save();
-    });
+    document.querySelector(`[data-clear=${which}]`).addEventListener("click", () => signature.clear());
   }
   signaturePad("inspector");
   signaturePad("site");

@@ -102,6 +102,8 @@ class DemoStep:
     order: int = 100
     after: tuple[str, ...] = field(default=())
     existing_logins: Callable[[], tuple[str, list[Any]] | None] | None = None
+    # Removes what the step built (tests that rebuild the demo in one database).
+    clear: Callable[[], None] | None = None
 
 
 QUEUE_SECTIONS: Registry[QueueSection] = Registry("queue sections")
@@ -142,3 +144,13 @@ def demo_steps() -> list[DemoStep]:
             raise ValueError(f"Demo step {step.name} must come after {', '.join(missing)}")
         seen.add(step.name)
     return steps
+
+
+def demo_steps_clear(first: str) -> None:
+    """Remove what step ``first`` and every step after it built, the last step first (later
+    steps' rows point at earlier ones'). Steps without a ``clear`` are left as they are."""
+    steps = demo_steps()
+    names = [step.name for step in steps]
+    for step in reversed(steps[names.index(first) :]):
+        if step.clear is not None:
+            step.clear()

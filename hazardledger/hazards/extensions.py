@@ -159,6 +159,8 @@ def register() -> None:
             order=30,
         )
     )
-    from .demo import demo_populate
+    from .demo import demo_clear, demo_populate
 
-    register_demo_step(DemoStep(name="hazards", run=demo_populate, order=20, after=("registry",)))
+    register_demo_step(
+        DemoStep(name="hazards", run=demo_populate, order=20, after=("registry",), clear=demo_clear)
+    )

@@ -53,3 +53,13 @@ def demo_step(ctx: Any) -> None:
             listed.add(hazard.pk)
             count += 1
     ctx.say(f"{count} hazards listed for supervision")
+
+
+def demo_clear() -> None:
+    """Remove every listing and order (for tests that rebuild the demo in one database)."""
+    from .models import Listing, OrderItem, OrderSequence, RectificationOrder
+
+    Listing.objects.all().delete()
+    OrderItem.objects.all().delete()
+    RectificationOrder.objects.all().delete()
+    OrderSequence.objects.all().delete()

@@ -154,11 +154,17 @@ def _register_listings() -> None:
 def register() -> None:
     from hazardledger.core.extensions import DemoStep, register_demo_step
 
-    from .demo import demo_step
+    from .demo import demo_clear, demo_step
 
     _register_listings()
     register_demo_step(
-        DemoStep(name="supervision", run=demo_step, order=40, after=("hazards", "inspections"))
+        DemoStep(
+            name="supervision",
+            run=demo_step,
+            order=40,
+            after=("hazards", "inspections"),
+            clear=demo_clear,
+        )
     )
     register_panel(
         Panel(

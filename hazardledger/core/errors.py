@@ -138,13 +138,14 @@ class ServiceFormMixin:
         except (ServiceError, ValidationError, PermissionDenied) as exc:
             form_add_service_error(form, exc)
             result = self.form_invalid(form)  # type: ignore[attr-defined]
-            result.status_code = error_status(exc) if not _is_field_error(exc) else 200
+            result.status_code = form_error_status(exc)
             return result
         if response is not None:
             return response
         return super().form_valid(form)  # type: ignore[misc]
 
 
-def _is_field_error(exc: Exception) -> bool:
-    # Field problems re-render the form as an ordinary answer (200), as Django's forms do.
-    return isinstance(exc, ValidationError)
+def form_error_status(exc: Exception) -> int:
+    """The status of a form page re-rendered with a service error on it: 200 for problems
+    with the input (as Django's own form errors), else the error's status (403, 404, 409)."""
+    return 200 if isinstance(exc, ValidationError) else error_status(exc)

@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView
 
 from hazardledger.access.scope import get_object_for_user, user_can
 from hazardledger.access.views import ScopedObjectMixin, ScopedQuerysetMixin
-from hazardledger.core.errors import ServiceError, error_status, form_add_service_error
+from hazardledger.core.errors import ServiceError, form_add_service_error, form_error_status
 from hazardledger.core.transactions import durable_atomic
 from hazardledger.core.uploads import upload_response
 from hazardledger.inspections.selectors import inspection_list
@@ -94,7 +94,7 @@ def order_issue_view(request: HttpRequest, inspection_pk: int) -> HttpResponse:
                 )
         except (ServiceError, ValidationError, PermissionDenied) as exc:
             form_add_service_error(form, exc)
-            status = 200 if isinstance(exc, ValidationError) else error_status(exc)
+            status = form_error_status(exc)
         else:
             return redirect(order)
     context = {"inspection": inspection, "form": form, "hazards": hazards}

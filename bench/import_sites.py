@@ -6,7 +6,10 @@
 
 Each run starts from an empty, freshly migrated scratch database, builds the workbook first (not
 timed), then times the whole import as a user would trigger it: reading the file, checking
-every row and inserting all of them in one transaction. Results are in docs/benchmarks.md.
+every row and inserting all of them in one transaction. Then (issue 11) the same file is
+imported again, which matches every row to its site and changes nothing, and a copy with a new
+phone number on every tenth row, which updates those sites through ``site_update``. Results are
+in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -49,16 +52,18 @@ def configure(postgres: bool) -> str:
     return url
 
 
-def workbook(rows: int, townships: list[str], credit_codes: list[str]) -> bytes:
+def workbook(
+    rows: int, townships: list[str], credit_codes: list[str], phone_every: int = 0
+) -> bytes:
+    """The sites file; with ``phone_every``, a contact phone column filled on every n-th row."""
     from openpyxl import Workbook
 
     rng = random.Random(7)
     kinds = ["工贸企业", "危险化学品生产企业", "人员密集场所", "加油加气站", "自建房"]
     book = Workbook(write_only=True)
     sheet = book.create_sheet("监管对象")
-    sheet.append(
-        ["名称", "类型", "行政区划代码", "地址", "经度", "纬度", "责任单位统一社会信用代码", "层数"]
-    )
+    header = ["名称", "类型", "行政区划代码", "地址", "经度", "纬度", "责任单位统一社会信用代码"]
+    sheet.append([*header, "层数", *(["联系电话"] if phone_every else [])])
     for n in range(rows):
         kind = rng.choice(kinds)
         house = kind == "自建房"
@@ -72,6 +77,7 @@ def workbook(rows: int, townships: list[str], credit_codes: list[str]) -> bytes:
                 round(23 + rng.random(), 6),
                 "" if house else rng.choice(credit_codes),
                 rng.randint(1, 8) if house else None,
+                *([f"1380000{n:04d}" if n % phone_every == 0 else ""] if phone_every else []),
             ]
         )
     stream = io.BytesIO()
@@ -96,7 +102,21 @@ def main() -> None:
     from hazardledger.accounts.models import Organisation, User
     from hazardledger.regions.models import Region
     from hazardledger.registry.models import Site
-    from hazardledger.registry.transfer import site_import
+    from hazardledger.registry.transfer import site_import_apply, site_import_plan
+
+    def site_import(*, actor, handle, filename):  # type: ignore[no-untyped-def]
+        """``registry.transfer.site_import``, timing its two steps (the page's preview, then
+        the confirmation's writes)."""
+        started = time.perf_counter()
+        result = site_import_plan(actor=actor, handle=handle, filename=filename)
+        planned = time.perf_counter()
+        if result.ok:
+            site_import_apply(actor=actor, result=result, filename=filename)
+        print(
+            f"  plan (read, check, match) {planned - started:.2f} s, "
+            f"writes {time.perf_counter() - planned:.2f} s"
+        )
+        return result
 
     call_command("migrate", verbosity=0)
     office = Organisation.objects.create(
@@ -123,6 +143,23 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         assert result.ok and result.created == args.rows, result.errors[:5]
         print(f"run {attempt}: {elapsed:.2f} s, {args.rows / elapsed:,.0f} sites/s")
+
+    # Issue 11: the same file again matches every row and writes nothing; an edited copy
+    # updates the changed rows' sites (one ``site_update`` each, with its audit and event).
+    started = time.perf_counter()
+    again = site_import(actor=user, handle=io.BytesIO(data), filename="bench.xlsx")
+    elapsed = time.perf_counter() - started
+    assert again.ok and (again.created, again.updated) == (0, 0), again.errors[:5]
+    print(f"same file again: {elapsed:.2f} s, {again.unchanged} rows unchanged")
+    edited = workbook(args.rows, townships, [e.credit_code for e in enterprises], phone_every=10)
+    started = time.perf_counter()
+    changed = site_import(actor=user, handle=io.BytesIO(edited), filename="bench.xlsx")
+    elapsed = time.perf_counter() - started
+    assert changed.ok and changed.created == 0, changed.errors[:5]
+    print(
+        f"edited copy: {elapsed:.2f} s, {changed.updated} sites updated, "
+        f"{changed.unchanged} unchanged"
+    )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ deployments comes from the environment (see ``.env.example``)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,6 +53,11 @@ INSTALLED_APPS = [
     "hazardledger.supervision",
     "hazardledger.risks",
     "hazardledger.notifications",
+    "hazardledger.integrity",
+    "hazardledger.reporting",
+    "hazardledger.reports",
+    "hazardledger.responsibility",
+    "hazardledger.campaigns",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +228,33 @@ HAZARD_DEADLINE_DAYS_GENERAL = env_int("HAZARD_DEADLINE_DAYS_GENERAL", 30)
 HAZARD_DEADLINE_DAYS_MAJOR = env_int("HAZARD_DEADLINE_DAYS_MAJOR", 90)
 HAZARD_REVIEW_DAYS = env_int("HAZARD_REVIEW_DAYS", 10)
 HAZARD_REVIEW_DAYS_COAL = env_int("HAZARD_REVIEW_DAYS_COAL", 20)
+
+# Campaigns (docs/campaigns.md): the sectors whose sites are the township's to inspect (属地管理);
+# every other sector's sites go to the sector's regulator.
+CAMPAIGN_TERRITORIAL_SECTORS = env_list(
+    "CAMPAIGN_TERRITORIAL_SECTORS", ["self_built_houses", "crowded_places"]
+)
+# The escalation of overdue hazards up the chain of responsibility (docs/responsibility.md):
+# per sector and grade, the days counted from the deadline on which each step falls due, as
+# JSON; empty keeps the defaults of domain.md 0.2.
+ESCALATION_SCHEDULE = env_str("ESCALATION_SCHEDULE", "")
+# Workers a large tick of the escalation job shares its due rows between, each with its own
+# database connection: processes on PostgreSQL (every core works); SQLite writes one at a time.
+_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+ESCALATION_WORKERS = env_int("ESCALATION_WORKERS", 1 if _SQLITE else 2)
+ESCALATION_PROCESSES = env_bool("ESCALATION_PROCESSES", not _SQLITE)
+
+# Signed checkpoints (docs/integrity.md): the Ed25519 key that signs them, kept outside the
+# database (INTEGRITY_SIGNING_KEY_FILE names its file; manage.py integrity_keygen makes one), the
+# public keys of the instances whose checkpoints this one imports, this instance's name and the
+# region it serves (the checkpoints' scope), and when checkpoints are taken (cron, local time).
+INTEGRITY_SIGNING_KEY = env_secret("INTEGRITY_SIGNING_KEY")
+INTEGRITY_TRUSTED_KEYS = env_list("INTEGRITY_TRUSTED_KEYS", [])
+INTEGRITY_INSTANCE = env_str("INTEGRITY_INSTANCE", "hazardledger")
+if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", INTEGRITY_INSTANCE):
+    raise ImproperlyConfigured("INTEGRITY_INSTANCE: letters, digits, '.', '_' and '-' only")
+INTEGRITY_REGION = env_str("INTEGRITY_REGION", "44")
+INTEGRITY_CHECKPOINT_CRON = env_str("INTEGRITY_CHECKPOINT_CRON", "0 * * * *")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)

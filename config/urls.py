@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from hazardledger.core import views as core_views
+from hazardledger.reporting import views as reporting_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    # The overview: the dashboard of the user's scope (reporting, issue 15).
+    path("", reporting_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("hazardledger.accounts.urls")),
     path("sites/", include("hazardledger.registry.urls")),
@@ -13,6 +14,11 @@ urlpatterns = [
     path("supervision/", include("hazardledger.supervision.urls")),
     path("risks/", include("hazardledger.risks.urls")),
     path("notifications/", include("hazardledger.notifications.urls")),
+    path("dashboard/", include("hazardledger.reporting.urls")),
+    path("reports/", include("hazardledger.reports.urls")),
+    path("integrity/", include("hazardledger.integrity.urls")),
+    path("responsibility/", include("hazardledger.responsibility.urls")),
+    path("campaigns/", include("hazardledger.campaigns.urls")),
     path("admin/", admin.site.urls),
 ]
 # No route serves MEDIA_ROOT, not even with DEBUG on: every upload goes through a view that

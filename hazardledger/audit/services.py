@@ -50,6 +50,40 @@ def record(
 
     Raises ``UnknownAuditAction`` for an unregistered action.
     """
+    entry = record_build(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        before=before,
+        after=after,
+        data=data,
+        organisation=organisation,
+        at=at,
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def record_build(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    object_repr: str = "",
+    before: Any = None,
+    after: Any = None,
+    data: dict[str, Any] | None = None,
+    organisation: Any = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """``record``'s entry, built and not saved, for a service that writes many at once
+    (``AuditEvent.objects.bulk_create``; the audit chain seals bulk-inserted entries like any
+    other). Raises ``UnknownAuditAction`` for an unregistered action."""
     if not is_registered(action):
         raise UnknownAuditAction(action)
     if obj is not None:
@@ -58,7 +92,7 @@ def record(
         object_repr = object_repr or str(obj)
     if organisation is None and actor is not None:
         organisation = getattr(actor, "organisation", None)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         created_at=at or timezone.now(),
         action=action,
         actor=actor if getattr(actor, "pk", None) else None,

@@ -5,8 +5,6 @@ them. Each app registers its pieces in ``AppConfig.ready()``; pages and commands
   hazards (or None when the section is not theirs); the work queue shows them in order;
 - **panels** (``register_panel``): a template and its context for an object, shown on the
   hazard page or the site page (``{% panels "site" site %}``);
-- **dashboard figures** (``register_figure``): numbers on the overview for a user, each a
-  template fragment with its context;
 - **demo steps** (``register_demo_step``): what ``load_demo`` runs, in order, after the
   registry.
 
@@ -62,6 +60,9 @@ class QueueSection:
     order: int = 100
     link: str = ""
     actions: tuple[str, ...] = ()
+    # Why each hazard shown is in the section (``notes(user, hazards)`` → {pk: text}), e.g.
+    # "overdue 9 days, escalated to the city"; None: no note.
+    notes: Callable[[Any, list[Any]], dict[Any, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -74,20 +75,8 @@ class Panel:
     template: str
     context: Callable[[Any, Any], dict[str, Any] | None]
     order: int = 100
-
-
-@dataclass(frozen=True)
-class Figure:
-    """Figures on the overview, computed once by ``context(request)`` (None: not for this
-    user): ``cards`` is a fragment of cards for the overview's row of figures, ``block`` a
-    wider fragment below them (either may be empty). The overview's context is the union of
-    its figures' contexts."""
-
-    name: str
-    context: Callable[[Any], dict[str, Any] | None]
-    cards: str = ""
-    block: str = ""
-    order: int = 100
+    # How many queries the panel may run on a page (the page's query budget adds them up).
+    queries: int = 1
 
 
 @dataclass(frozen=True)
@@ -108,7 +97,6 @@ class DemoStep:
 
 QUEUE_SECTIONS: Registry[QueueSection] = Registry("queue sections")
 PANELS: Registry[Panel] = Registry("panels")
-FIGURES: Registry[Figure] = Registry("dashboard figures")
 DEMO_STEPS: Registry[DemoStep] = Registry("demo steps")
 
 
@@ -118,10 +106,6 @@ def register_queue_section(section: QueueSection) -> QueueSection:
 
 def register_panel(panel: Panel) -> Panel:
     return PANELS.add(f"{panel.page}:{panel.name}", panel)
-
-
-def register_figure(figure: Figure) -> Figure:
-    return FIGURES.add(figure.name, figure)
 
 
 def register_demo_step(step: DemoStep) -> DemoStep:

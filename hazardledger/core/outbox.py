@@ -119,17 +119,34 @@ def outbox_write(
 
 
 def outbox_write_many(
-    events: Iterable[OutboxEvent], *, batch_size: int = 1000
+    events: Iterable[OutboxEvent], *, batch_size: int = 1000, chunk: int = 1
 ) -> list[OutboxEvent]:
     """Write built events (``outbox_build``) with bulk inserts, in the caller's transaction,
     and enqueue each one's dispatch when it commits (an import or a draw writes thousands;
-    a single change writes one). If enqueueing fails part-way, the rest are left to the
-    periodic sweep, which dispatches events never attempted after a minute."""
+    a single change writes one). ``chunk`` > 1 enqueues one task per that many events
+    instead (a job writing tens of thousands: one enqueue is one insert). If enqueueing fails
+    part-way, the rest are left to the periodic sweep, which dispatches events never
+    attempted after a minute."""
     created = OutboxEvent.objects.bulk_create(list(events), batch_size=batch_size)
     event_ids = [event.pk for event in created]
-    if event_ids:
+    if event_ids and chunk > 1:
+        chunks = [event_ids[i : i + chunk] for i in range(0, len(event_ids), chunk)]
+        transaction.on_commit(lambda: _enqueue_chunks(chunks))
+    elif event_ids:
         transaction.on_commit(lambda: _enqueue_dispatches(event_ids))
     return created
+
+
+def _enqueue_chunks(chunks: list[list[int]]) -> None:
+    for position, event_ids in enumerate(chunks):
+        try:
+            outbox_dispatch_chunk_task.enqueue(event_ids)
+        except Exception:  # the changes are saved; the sweep will dispatch the events
+            logger.exception(
+                "could not enqueue %d outbox event chunks; the sweep will dispatch them",
+                len(chunks) - position,
+            )
+            return
 
 
 def _enqueue_dispatches(event_ids: list[int]) -> None:
@@ -203,6 +220,14 @@ def outbox_dispatch(*, event_id: int, now: datetime | None = None) -> bool:
 def outbox_dispatch_task(event_id: int) -> bool:
     """The worker's entry point for one event (enqueued on commit)."""
     return outbox_dispatch(event_id=event_id)
+
+
+@task()
+def outbox_dispatch_chunk_task(event_ids: list[int]) -> int:
+    """The worker's entry point for a chunk of events (``outbox_write_many(chunk=…)``): each
+    dispatched as ``outbox_dispatch_task`` would; returns how many are done. One that fails
+    stays pending for the sweep, like any other."""
+    return sum(outbox_dispatch(event_id=event_id) for event_id in event_ids)
 
 
 def outbox_pending(*, now: datetime | None = None) -> models.QuerySet[OutboxEvent]:

@@ -28,3 +28,12 @@ def job_history_prune() -> int:
     deleted += events
     call_command("prune_db_task_results", min_age_days=JOB_HISTORY_DAYS, verbosity=0)
     return deleted
+
+
+@task()
+def stash_prune() -> int:
+    """Delete uploads kept for a form or a preview (``core.stash``) once they are too old to
+    be used; returns how many files were deleted."""
+    from .stash import stash_sweep
+
+    return stash_sweep()

@@ -26,6 +26,11 @@ from django.utils.cache import patch_cache_control
 from django.utils.deconstruct import deconstructible
 from django.utils.http import content_disposition_header
 
+from .text import CONTROL_CHARACTERS
+
+# The longest uploader's file name kept for display and downloads (evidence rows hold 255).
+NAME_MAX_LENGTH = 255
+
 # Spellings of one type folded to the extension files are stored with.
 _EXTENSION_ALIASES = {"jpeg": "jpg", "jpe": "jpg", "jfif": "jpg", "tiff": "tif"}
 PHOTO_EXTENSIONS = ("jpg", "png", "webp")
@@ -105,7 +110,8 @@ def upload_response(
     """The stored file of ``field`` for a user the caller has already checked may see it.
 
     ``content_type`` defaults to the type the stored name's extension implies; ``filename`` is
-    the name the browser offers when saving (never the uploader's: callers pass a neutral one).
+    the name the browser offers when saving: a neutral one, or the uploader's made safe with the
+    stored file's extension (``download_name``); it never reaches storage.
     Raises ``Http404`` when the field is empty or, when Django streams it, the file is missing.
     Responses are private to the user (no shared cache keeps a scoped file) and ask browsers not
     to sniff another type.
@@ -134,3 +140,34 @@ def upload_response(
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, private=True)
     return response
+
+
+def display_name(name: Any, *, fallback: str = "file") -> str:
+    """An uploader's file name as it may be shown and offered for download: the last part of
+    a path, control characters removed, at most ``NAME_MAX_LENGTH`` characters (the extension
+    kept), or ``fallback`` when nothing is left."""
+    text = str(name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    text = CONTROL_CHARACTERS.sub("", text).strip().strip(".")
+    if len(text) > NAME_MAX_LENGTH:
+        stem, dot, extension = text.rpartition(".")
+        if dot and len(extension) <= 10:
+            text = f"{stem[: NAME_MAX_LENGTH - len(extension) - 1]}.{extension}"
+        else:
+            text = text[:NAME_MAX_LENGTH]
+    return text or fallback
+
+
+def download_name(original: Any, *, stored: str, fallback: str) -> str:
+    """The name a download is offered under: the uploader's name (``display_name``) with the
+    extension of the file as stored (its detected type) in place of its own, so a name can
+    never make a browser treat the file as another type; ``fallback`` (a neutral stem) with
+    that extension when there is no name."""
+    extension = PurePosixPath(stored).suffix.lower()
+    name = display_name(original, fallback="")
+    if not name:
+        return f"{fallback}{extension}"
+    path = PurePosixPath(name)
+    suffix = path.suffix.lower().lstrip(".")
+    if "." + _EXTENSION_ALIASES.get(suffix, suffix) == extension:
+        return name
+    return f"{path.stem if 0 < len(suffix) <= 10 else name}{extension}"

@@ -102,6 +102,10 @@ class HazardAction(models.TextChoices):
     ORDER = "order", _("Rectification order issued")
     LIST = "list", _("Listed for supervision")
     DELIST = "delist", _("Delisted")
+    # The responsibility app's actions (issue 14): a step of the escalation job, and an
+    # official's urging at the level a hazard reached. Both keep the status and the version.
+    ESCALATE = "escalate", _("Escalated")
+    URGE = "urge", _("Urged")
 
 
 # Verbs for buttons and form titles (the action choices above are past-tense event labels).
@@ -124,6 +128,31 @@ ACTION_VERBS: dict[str, Promise] = {
     HazardAction.NOTIFY_WORKFORCE: _("Record notice to the workforce"),
     HazardAction.SIGN_OFF: _("Record a sign-off"),
 }
+
+
+class EscalationStepName(models.TextChoices):
+    """The steps of the escalation of an overdue hazard (domain.md 0.2), in order."""
+
+    REMINDER = "reminder", _("Deadline reminder")
+    DUE = "due", _("Overdue: enterprise and regulator told")
+    COUNTY = "county", _("Escalated to the county")
+    CITY = "city", _("Escalated to the city")
+    PROVINCE = "province", _("Escalated to the province")
+
+
+class EscalationReason(models.TextChoices):
+    """Why a hazard climbs the chain: its rectification, or the regulator's review, is late."""
+
+    OVERDUE = "overdue", _("Rectification overdue")
+    REVIEW_OVERDUE = "review_overdue", _("Review overdue")
+
+
+# The steps after which a hazard counts as escalated (dashboards, the "escalated to us" queue).
+ESCALATING_STEPS = (
+    EscalationStepName.COUNTY,
+    EscalationStepName.CITY,
+    EscalationStepName.PROVINCE,
+)
 
 
 class InterimMeasure(models.TextChoices):

@@ -17,7 +17,8 @@ THUMBNAIL_SIZE = 400
 # The ledger counts at most this many rows exactly; above it the page says "more than".
 LEDGER_COUNT_CAP = 10_000
 LEDGER_PAGE_SIZE = 25
-# Likely duplicates: same site, found within this many days, description this similar (0..1).
+# Likely duplicates: same site, still open or found within this many days, description this
+# similar (0..1).
 DUPLICATE_WINDOW_DAYS = 90
 DUPLICATE_MIN_SIMILARITY = 0.5
 DUPLICATE_MAX_CANDIDATES = 200

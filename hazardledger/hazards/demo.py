@@ -37,7 +37,6 @@ from .choices import (
     EvidenceStage,
     ExtensionStatus,
     HazardAction,
-    HazardCategory,
     HazardGrade,
     HazardSource,
     HazardStatus,
@@ -45,6 +44,7 @@ from .choices import (
     QuickReportStatus,
 )
 from .deadlines import default_deadline, is_overdue, local_today, review_due_date
+from .demo_findings import findings_for
 from .history import chain_event, hazard_state, json_value, jsonable, state_changes
 from .models import (
     Evidence,
@@ -93,46 +93,8 @@ PATHS: list[tuple[str, int, list[tuple[str, str]]]] = [
     (S.REOPENED, 3, [(A.PLAN, "ent"), (A.SUBMIT, "ent"), (A.ACCEPT, "acc"), (A.REOPEN, "reg")]),
 ]
 
-FINDINGS: dict[str, list[tuple[str, str]]] = {
-    HazardCategory.EQUIPMENT: [
-        ("储罐区", "可燃气体报警器失效，未及时修复"),
-        ("空压机房", "安全阀超期未校验"),
-        ("冲压车间", "冲床光电保护装置被拆除"),
-        ("仓库", "货架立柱变形，未设防撞护栏"),
-    ],
-    HazardCategory.ELECTRICAL: [
-        ("配电房", "配电柜前未铺设绝缘胶垫"),
-        ("生产车间", "临时用电私拉乱接，电缆破损"),
-        ("办公楼", "插座回路未装漏电保护器"),
-    ],
-    HazardCategory.FIRE: [
-        ("仓库", "消防通道堆放杂物，堵塞疏散通道"),
-        ("宿舍楼", "安全出口指示灯不亮"),
-        ("厨房", "灭火器压力不足，未定期检查"),
-    ],
-    HazardCategory.PROCESS: [
-        ("反应釜区", "温度联锁未投用，仍在运行"),
-        ("装卸区", "装卸作业未按规程接地"),
-    ],
-    HazardCategory.MANAGEMENT: [
-        ("动火作业点", "动火作业未办理作业票"),
-        ("特种作业岗位", "作业人员未持证上岗"),
-        ("安全管理", "未按规定开展应急演练"),
-    ],
-    HazardCategory.ENVIRONMENT: [
-        ("厂区道路", "路面破损积水，无警示标志"),
-        ("有限空间", "有限空间未设置警示标识"),
-    ],
-    HazardCategory.OTHER: [("其他", "安全警示标志缺失")],
-}
-MAJOR_BASIS = {
-    "hazardous_chemicals": "危险化学品生产经营单位重大生产安全事故隐患判定标准 第十一条",
-    "mines": "金属非金属矿山重大事故隐患判定标准 第二条",
-    "building_construction": "房屋市政工程生产安全重大事故隐患判定标准 第十条",
-    "town_gas": "城镇燃气经营安全重大隐患判定标准 第五条",
-    "fire_protection": "重大火灾隐患判定方法 GB 35181",
-}
-DEFAULT_BASIS = "工贸企业重大事故隐患判定标准 第四条"
+# What is found at a site, and which clause makes it major, follows the site's kind and sector
+# (``demo_findings``): no reactor at a house, no major hazard under another sector's standard.
 
 
 @dataclass
@@ -298,29 +260,37 @@ def demo_populate(ctx: DemoContext) -> None:
     ]
     count = max(len(sites) * 3 // 10, 10)
     weights = [w for _s, w, _p in PATHS]
+    # Only a site whose sector has a determination standard gets major hazards.
+    findings = {site.pk: findings_for(site) for site in sites}
+    with_majors = [site for site in sites if findings[site.pk][1]] or sites[:1]
     plan = []
     # Enterprise A's Guangzhou plants always have open major hazards: one overdue in
     # rectification, one waiting for gz-inspector's acceptance, one whose plan waits for the
     # principal's approval.
-    for i, site in enumerate(fixed_major[:3] or sites[:1]):
+    for i, site in enumerate(fixed_major[:3] or with_majors[:1]):
         plan.append((site, HazardGrade.MAJOR, [PATHS[2], PATHS[6], PATHS[1]][i % 3], i == 0))
     # One hazard along every path, so that every state is there however small the province
     # (a plan awaits approval only for a major hazard).
     for path in PATHS:
-        grade = HazardGrade.MAJOR if path[0] == S.PLAN_PENDING else HazardGrade.GENERAL
-        plan.append((rng.choice(sites), grade, path, False))
+        if path[0] == S.PLAN_PENDING:
+            plan.append((rng.choice(with_majors), HazardGrade.MAJOR, path, False))
+        else:
+            plan.append((rng.choice(sites), HazardGrade.GENERAL, path, False))
     for _ in range(count - len(plan)):
         site = rng.choice(sites)
         path = rng.choices(PATHS, weights=weights)[0]
         major = rng.random() < MAJOR_SHARE and not any(a in (A.FIX,) for a, _ in path[2])
+        major = major and bool(findings[site.pk][1])
         plan.append((site, HazardGrade.MAJOR if major else HazardGrade.GENERAL, path, False))
 
     photo, thumb, sha, size = _demo_files()
     built: list[Built] = []
     for site, grade, (final, _w, path_steps), force_overdue in plan:
+        general, majors = findings[site.pk]
+        if not majors:
+            grade = HazardGrade.GENERAL
         steps = _with_approval(grade, final, path_steps)
-        category = rng.choice(list(FINDINGS))
-        location, text = rng.choice(FINDINGS[category])
+        finding = rng.choice(majors if grade == HazardGrade.MAJOR else general)
         age = rng.randint(70, 200) if force_overdue else rng.randint(2, 200)
         found_at = now - timedelta(days=age, hours=rng.randint(0, 8))
         hazard = Hazard(
@@ -328,13 +298,11 @@ def demo_populate(ctx: DemoContext) -> None:
             region_id=site.region_id,
             sector_id=site.sector_id,
             organisation_id=site.organisation_id,
-            location=location,
-            description=text,
-            category=category,
+            location=finding.location,
+            description=finding.description,
+            category=finding.category,
             grade=grade,
-            grade_basis=MAJOR_BASIS.get(site.sector_id, DEFAULT_BASIS)
-            if grade == HazardGrade.MAJOR
-            else "",
+            grade_basis=finding.basis if grade == HazardGrade.MAJOR else "",
             source=rng.choice(HazardSource.values),
             found_on=local_today(found_at),
             status=HazardStatus.RECORDED,

@@ -2,7 +2,9 @@
 
 The type is decided from the file's first bytes (``filetype``) and, for photos, by Pillow
 actually decoding it; the name the user gave is kept for display only and the stored name's
-extension comes from the detected type. Files go through Django's storage API, so the
+extension comes from the detected type. A photo's location is read from its EXIF, then removed
+from the copy that is stored (``metadata.strip_location``); the hashes of both the upload and
+the stored bytes go into the history event. Files go through Django's storage API, so the
 deployment picks local disk or object storage, and are written when the transaction that
 saved their rows commits.
 """
@@ -13,7 +15,7 @@ import hashlib
 import io
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -33,6 +35,7 @@ from hazardledger.core.uploads import save_on_commit
 
 from .choices import EvidenceKind
 from .constants import EVIDENCE_MAX_FILES, THUMBNAIL_SIZE, evidence_max_bytes
+from .metadata import strip_location
 
 # Detected MIME type -> (kind, stored extension).
 ACCEPTED_TYPES = {
@@ -52,7 +55,11 @@ _DATETIME = 306
 
 @dataclass
 class CheckedFile:
-    """An upload that passed the checks, with what was learnt from its content."""
+    """An upload that passed the checks, with what was learnt from its content.
+
+    ``stored`` are the bytes the ledger keeps (a photo without its location; None: the upload
+    as it is); ``size`` and ``sha256`` are theirs, ``original_sha256`` the upload's.
+    """
 
     upload: Any
     name: str
@@ -64,15 +71,23 @@ class CheckedFile:
     taken_at: datetime | None = None
     latitude: Decimal | None = None
     longitude: Decimal | None = None
+    original_sha256: str = ""
+    stored: bytes | None = field(default=None, repr=False)
 
     def describe(self) -> dict[str, Any]:
-        """What the history event records about this file."""
+        """What the history event records about this file: the stored bytes' size and hash,
+        and the hash of the upload they were made from."""
         return {
             "name": self.name,
             "type": self.content_type,
             "size": self.size,
             "sha256": self.sha256,
+            "original_sha256": self.original_sha256 or self.sha256,
         }
+
+    def content(self) -> bytes:
+        """The bytes to store."""
+        return self.stored if self.stored is not None else _read(self.upload)
 
 
 def _read(upload: Any) -> bytes:
@@ -119,6 +134,7 @@ def check_upload(upload: Any) -> CheckedFile:
             code="bad_type",
         )
     kind, extension = ACCEPTED_TYPES[mime]
+    original_sha256 = hashlib.sha256(data).hexdigest()
     checked = CheckedFile(
         upload=upload,
         name=name,
@@ -126,7 +142,8 @@ def check_upload(upload: Any) -> CheckedFile:
         kind=kind,
         extension=extension,
         size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=original_sha256,
+        original_sha256=original_sha256,
     )
     if kind == EvidenceKind.PHOTO:
         try:
@@ -134,11 +151,16 @@ def check_upload(upload: Any) -> CheckedFile:
             image_check(data, label=f"“{name}”")
             with Image.open(io.BytesIO(data)) as image:
                 checked.taken_at, checked.latitude, checked.longitude = read_exif(image)
+            stored = strip_location(data, mime)
         except (UnreadableImage, UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise ValidationError(
                 _("“%(name)s” looks like a photo but cannot be opened.") % {"name": name},
                 code="bad_image",
             ) from exc
+        if stored is not data:
+            checked.stored = stored
+            checked.size = len(stored)
+            checked.sha256 = hashlib.sha256(stored).hexdigest()
     return checked
 
 
@@ -251,6 +273,7 @@ def evidence_build(
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
+        original_sha256=checked.original_sha256 or checked.sha256,
         taken_at=checked.taken_at,
         latitude=checked.latitude,
         longitude=checked.longitude,
@@ -261,7 +284,7 @@ def evidence_build(
     )
     save_on_commit(
         evidence.file,
-        ContentFile(_read(checked.upload), name=f"{uuid.uuid4().hex}.{checked.extension}"),
+        ContentFile(checked.content(), name=f"{uuid.uuid4().hex}.{checked.extension}"),
     )
     thumbnail = make_thumbnail(checked)
     if thumbnail is not None:

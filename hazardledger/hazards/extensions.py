@@ -1,5 +1,5 @@
 """What the hazard ledger adds to shared pages (``core.extensions``): the work queue's
-sections, the overview's hazard figures, the site page's hazard card and the demo step.
+sections, the site page's hazard card and the demo step.
 
 The queue's workflow sections are read from the transition table: each names the actions it
 is for, and its hazards are those on which the user may take one of them now
@@ -15,11 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hazardledger.core.extensions import (
     DemoStep,
-    Figure,
     Panel,
     QueueSection,
     register_demo_step,
-    register_figure,
     register_panel,
     register_queue_section,
 )
@@ -28,7 +26,7 @@ from .choices import OPEN_STATUSES, HazardAction, HazardGrade
 from .deadlines import overdue_q, review_overdue_q
 from .models import Hazard
 from .policies import HAZARD_POLICY
-from .selectors import hazard_list, hazards_assigned, hazards_awaiting, ledger_totals
+from .selectors import hazard_list, hazards_assigned, hazards_awaiting
 
 A = HazardAction
 
@@ -78,10 +76,6 @@ def _review_overdue(user: Any) -> QuerySet[Hazard] | None:
 
 def _open_major(user: Any) -> QuerySet[Hazard]:
     return hazard_list(user=user).filter(grade=HazardGrade.MAJOR, status__in=OPEN_STATUSES)
-
-
-def _home_hazards(request: Any) -> dict[str, Any]:
-    return {"hazards": ledger_totals(hazard_list(user=request.user))}
 
 
 def _site_hazards(request: Any, site: Any) -> dict[str, Any]:
@@ -140,14 +134,6 @@ def register() -> None:
             queryset=_open_major,
             order=60,
             link="grade=major&status=open",
-        )
-    )
-    register_figure(
-        Figure(
-            name="hazards.totals",
-            context=_home_hazards,
-            cards="hazards/partials/_home_figures.html",
-            order=20,
         )
     )
     register_panel(

@@ -9,6 +9,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hazardledger.access.scope import restrict
@@ -18,6 +20,7 @@ from hazardledger.core.forms import (
     StyledFormMixin,
     model_choice_field,
 )
+from hazardledger.core.stash import KeptFilesInput, UploadStashMixin
 from hazardledger.registry.models import Site
 
 from .choices import (
@@ -48,8 +51,21 @@ from .workflow import (
 SITE_SELECT_MAX = 500
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(KeptFilesInput, forms.ClearableFileInput):
+    """Several files at once; names the files kept from a failed submission (``core.stash``)."""
+
     allow_multiple_selected = True
+
+
+def _evidence_help() -> str:
+    return gettext("Photos (JPEG, PNG, WebP) or PDF documents, at most %(n)d files.") % {
+        "n": EVIDENCE_MAX_FILES
+    }
+
+
+# Formatted when shown, in the language of the request: the fields using it are built once,
+# when the forms' classes are defined, and ``gettext_lazy(…) % …`` would format it right then.
+EVIDENCE_HELP = lazy(_evidence_help, str)()
 
 
 class EvidenceField(forms.FileField):
@@ -59,11 +75,7 @@ class EvidenceField(forms.FileField):
         kwargs.setdefault(
             "widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE, "multiple": True})
         )
-        kwargs.setdefault(
-            "help_text",
-            _("Photos (JPEG, PNG, WebP) or PDF documents, at most %(n)d files.")
-            % {"n": EVIDENCE_MAX_FILES},
-        )
+        kwargs.setdefault("help_text", EVIDENCE_HELP)
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
@@ -145,9 +157,10 @@ class HazardFieldsMixin(InputGuardMixin, forms.Form):
         )
 
 
-class HazardForm(StyledFormMixin, HazardFieldsMixin):
+class HazardForm(UploadStashMixin, StyledFormMixin, HazardFieldsMixin):
     """Record a hazard. Likely duplicates are shown before it is saved; recording past them
-    needs ``not_duplicate`` ticked."""
+    needs ``not_duplicate`` ticked. Photos chosen are kept when the page comes back (a
+    duplicate warning, a missing field), so they need not be chosen again."""
 
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none())
     # The metaclass moves declared fields into base_fields, so this does not clash with
@@ -183,10 +196,12 @@ class HazardForm(StyledFormMixin, HazardFieldsMixin):
                 "The site's number; or open the site's page and use “Record a hazard”."
             )
         self.fields["found_on"].initial = local_today()
+        self.stash_setup(user=user)
 
 
-class QuickReportForm(StyledFormMixin, forms.Form):
-    """A quick report from a phone: the site, one sentence and a photo (GPS if allowed)."""
+class QuickReportForm(UploadStashMixin, StyledFormMixin, forms.Form):
+    """A quick report from a phone: the site, one sentence and a photo (GPS if allowed); the
+    photo is kept when the page comes back with an error."""
 
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none())
     description = forms.CharField(
@@ -221,6 +236,7 @@ class QuickReportForm(StyledFormMixin, forms.Form):
         if len(first_two) == 1:  # one site: nothing to choose, one tap less on the phone
             self.fields["site"].initial = first_two[0]
         self.fields["files"].widget.attrs["capture"] = "environment"
+        self.stash_setup(user=user)
 
 
 class TriageForm(StyledFormMixin, HazardFieldsMixin):
@@ -264,11 +280,12 @@ class ActionForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, hazard: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, hazard: Any, user: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", self.action)
         kwargs.setdefault("initial", {"version": hazard.version})
         super().__init__(*args, **kwargs)
         self.hazard = hazard
+        self.user = user
         transition = TRANSITIONS.get((hazard.status, self.action))
         self.fields["comment"].label = self.comment_label
         self.fields["comment"].required = bool(transition and transition.reason_required)
@@ -357,11 +374,19 @@ class PlanForm(ActionForm):
             del self.fields["governance_programme"]
 
 
-class EvidenceActionForm(ActionForm):
+class EvidenceActionForm(UploadStashMixin, ActionForm):
+    """An action with evidence; the files are kept when the page comes back with an error
+    (for the user the form was made for: the page's own)."""
+
     comment_label = _("What was done")
     # The metaclass moves declared fields into base_fields, so this does not clash with
     # BaseForm.files at run time; django-stubs sees a class attribute of another type.
     files = EvidenceField(label=_("Evidence: photos or documents"))  # type: ignore[assignment]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.user is not None:
+            self.stash_setup(user=self.user)
 
     def service_kwargs(self) -> dict[str, Any]:
         kwargs = super().service_kwargs()

@@ -18,8 +18,10 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
@@ -56,8 +58,19 @@ def jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value or {}, cls=DjangoJSONEncoder))
 
 
+_ENCODER = DjangoJSONEncoder()
+_PLAIN = (str, int, float)
+_ENCODED = (datetime, date, time, timedelta, Decimal, UUID)
+
+
 def json_value(value: Any) -> Any:
-    """One value as a JSON column gives it back (``None`` stays ``None``)."""
+    """One value as a JSON column gives it back (``None`` stays ``None``): dates and times as
+    ``DjangoJSONEncoder`` writes them, amounts as strings. Scalars are converted directly
+    (``verify_history`` converts every field of every hazard); containers go through JSON."""
+    if value is None or isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, _ENCODED):
+        return _ENCODER.default(value)
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
@@ -124,7 +137,7 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def canonical(event: HazardEvent) -> bytes:
+def canonical(event: Any) -> bytes:
     """The bytes an event's hash covers: format 1 as it always was; format 2 adds the format
     and the changes."""
     document = {name: getattr(event, name) for name in HASHED_FIELDS}
@@ -138,7 +151,7 @@ def canonical(event: HazardEvent) -> bytes:
     ).encode()
 
 
-def event_hash(event: HazardEvent) -> str:
+def event_hash(event: Any) -> str:
     return hashlib.sha256(canonical(event)).hexdigest()
 
 
@@ -195,12 +208,15 @@ def chain_event(
 
 @dataclass(frozen=True)
 class Problem:
-    """One break in a hazard's chain, in words an auditor can act on."""
+    """One problem with a hazard, in words an auditor can act on: the hazard, the event (its
+    number and id) when one is concerned, what differs, and ``proof``, the signed checkpoint
+    that proves it when one does (empty: the chain's own consistency shows it)."""
 
     hazard_id: int
     event_id: int | None
     seq: int | None
     message: str
+    proof: str = ""
 
     def __str__(self) -> str:
         where = f"hazard {self.hazard_id}"
@@ -208,12 +224,11 @@ class Problem:
             where += f" event {self.seq}"
         if self.event_id is not None:
             where += f" (id {self.event_id})"
-        return f"{where}: {self.message}"
+        text = f"{where}: {self.message}"
+        return f"{text} [proof: {self.proof}]" if self.proof else text
 
 
-def verify_chain(
-    *, hazard_id: int, head: str, length: int, events: Iterable[HazardEvent]
-) -> list[Problem]:
+def verify_chain(*, hazard_id: int, head: str, length: int, events: Iterable[Any]) -> list[Problem]:
     """Check one hazard's events (ordered by ``seq``) against each other and the hazard's
     anchor (``head`` hash and ``length``). Returns the problems found, empty when intact.
 
@@ -225,7 +240,7 @@ def verify_chain(
     problems: list[Problem] = []
     expected_seq = 1
     prev = GENESIS_HASH
-    seen: list[HazardEvent] = []
+    seen: list[Any] = []
     for event in events:
         seen.append(event)
         if event_hash(event) != event.hash:
@@ -300,46 +315,11 @@ def verify_chain(
 def verify_all(
     *, hazard_ids: Iterable[int] | None = None, batch: int = 500
 ) -> tuple[int, int, list[Problem]]:
-    """Check every hazard's chain (or only ``hazard_ids``); returns (hazards, events, problems).
+    """Check every hazard (or only ``hazard_ids``) without checkpoints; returns (hazards,
+    events, problems). ``verification.verify_ledger`` does the work: the chains, the audit
+    trail's record of each event, the state replayed from the chain and the side rows; it also
+    reports hazards the audit log says were recorded but that no longer exist."""
+    from .verification import verify_ledger
 
-    Also reports hazards the audit log says were recorded but that no longer exist (a hazard
-    deleted together with its whole history). Reads in batches of ``batch`` hazards, so memory
-    stays flat however large the ledger.
-    """
-    from hazardledger.audit.models import AuditEvent
-
-    from .models import Hazard
-
-    hazards = Hazard.objects.order_by("pk").values_list("pk", "history_head", "history_seq")
-    if hazard_ids is not None:
-        hazards = hazards.filter(pk__in=list(hazard_ids))
-    problems: list[Problem] = []
-    n_hazards = n_events = 0
-    last_pk = 0
-    while True:
-        rows = list(hazards.filter(pk__gt=last_pk)[:batch])
-        if not rows:
-            break
-        last_pk = rows[-1][0]
-        by_hazard: dict[int, list[HazardEvent]] = {pk: [] for pk, _h, _s in rows}
-        for event in HazardEvent.objects.filter(hazard_id__in=by_hazard).order_by(
-            "hazard_id", "seq"
-        ):
-            by_hazard[event.hazard_id].append(event)
-        for pk, head, length in rows:
-            events = by_hazard[pk]
-            n_hazards += 1
-            n_events += len(events)
-            problems.extend(verify_chain(hazard_id=pk, head=head, length=length, events=events))
-    recorded = AuditEvent.objects.filter(
-        action="hazards.hazard.record", object_type="hazards.hazard"
-    )
-    if hazard_ids is not None:
-        recorded = recorded.filter(object_id__in=[str(pk) for pk in hazard_ids])
-    recorded_ids = {int(pk) for pk in recorded.values_list("object_id", flat=True)}
-    existing = set(Hazard.objects.filter(pk__in=recorded_ids).values_list("pk", flat=True))
-    for pk in sorted(recorded_ids - existing):
-        problems.append(
-            Problem(pk, None, None, "was recorded (see the audit log) but no longer exists")
-        )
-    return n_hazards, n_events, problems
+    check = verify_ledger(hazard_ids=hazard_ids, batch=batch)
+    return check.hazards, check.events, check.problems

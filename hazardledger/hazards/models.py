@@ -15,6 +15,8 @@ from hazardledger.core.uploads import PHOTO_EXTENSIONS, RandomName
 
 from .choices import (
     FINAL_STATUSES,
+    OPEN_STATUSES,
+    PARTY_MOVE_STATUSES,
     STATUS_COLOURS,
     EvidenceKind,
     EvidenceStage,
@@ -161,6 +163,45 @@ class Hazard(TimeStampedModel, TenantRow):
             models.Index(fields=["status", "deadline"], name="hazards_hz_status_deadline"),
             # Sorting a large ledger by deadline walks this index instead of sorting.
             models.Index(fields=["deadline", "id"], name="hazards_hz_deadline_id"),
+            # The ledger's heaviest filters and the dashboards' worst cases (issue 15,
+            # docs/reporting.md): each partial index holds only the hazards its filter can
+            # match, with the region (and what else the filter tests) in the entry, so a city's
+            # or a district's page reads a few hundred entries in its sort order.
+            # Overdue (the party's move): the page sorted by date found; the capped count and
+            # totals by region; the most overdue first. The sector is there for departments,
+            # whose scope is a region and some sectors.
+            models.Index(
+                fields=["found_on", "id", "region", "deadline", "status", "sector"],
+                name="hazards_hz_party_found",
+                condition=Q(status__in=PARTY_MOVE_STATUSES),
+            ),
+            models.Index(
+                fields=["region", "deadline"],
+                name="hazards_hz_party_region",
+                condition=Q(status__in=PARTY_MOVE_STATUSES),
+            ),
+            models.Index(
+                fields=["deadline", "id", "region", "sector"],
+                name="hazards_hz_party_deadline",
+                condition=Q(status__in=PARTY_MOVE_STATUSES),
+            ),
+            # Review overdue: submitted hazards by region and review due date.
+            models.Index(
+                fields=["region", "review_due"],
+                name="hazards_hz_review_region",
+                condition=Q(status=HazardStatus.SUBMITTED),
+            ),
+            # A status and a grade, sorted by date found.
+            models.Index(
+                fields=["status", "grade", "found_on", "id", "region"],
+                name="hazards_hz_status_grade_found",
+            ),
+            # Open major hazards, oldest first.
+            models.Index(
+                fields=["found_on", "id", "region", "sector"],
+                name="hazards_hz_open_major_found",
+                condition=Q(grade=HazardGrade.MAJOR, status__in=OPEN_STATUSES),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -393,6 +434,15 @@ class HazardEvent(models.Model):
                 fields=["hazard", "seq"], name="hazards_hazardevent_unique_seq"
             ),
         ]
+        indexes = [
+            # The events the rollups and the ledger's "escalated" filter read (issue 15):
+            # listings, delistings and escalation steps, a small part of the history.
+            models.Index(
+                fields=["hazard", "action"],
+                name="hazards_he_reporting",
+                condition=Q(action__in=["list", "delist", "escalate"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.hazard_id}.{self.seq} {self.action}"
@@ -401,9 +451,11 @@ class HazardEvent(models.Model):
 class Evidence(models.Model):
     """A photo or PDF attached to a hazard (or to a quick report before triage).
 
-    The type is decided from the file's content, never its name; ``sha256`` is recorded in the
-    history event that attached it, so a swapped file is detectable. ``taken_at`` and the GPS
-    position come from a photo's EXIF when it has them.
+    The type is decided from the file's content, never its name. ``sha256`` is the hash of the
+    stored bytes (a photo without its location, ``metadata.strip_location``) and
+    ``original_sha256`` that of the upload; both are recorded in the history event that
+    attached it, so a swapped file or a repointed row is detectable (``verify_history``).
+    ``taken_at`` and the GPS position come from a photo's EXIF when it has them.
     """
 
     hazard = models.ForeignKey(
@@ -441,6 +493,7 @@ class Evidence(models.Model):
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(max_length=64)
+    original_sha256 = models.CharField(_("hash of the upload"), max_length=64, blank=True)
     taken_at = models.DateTimeField(_("photo taken at"), null=True, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)

@@ -132,6 +132,10 @@ WORKFLOW_PERMISSIONS = {
     "order": frozenset({Role.INSPECTOR, Role.OFFICE}),
     "list": frozenset({Role.OFFICE}),
     "delist": frozenset({Role.OFFICE}),
+    # The responsibility app's actions: the escalation job acts as a system user with the
+    # administrator's role; officials urge at the level a hazard reached (``rules._can_urge``).
+    "escalate": frozenset({Role.ADMINISTRATOR}),
+    "urge": frozenset({Role.OFFICE, Role.LEADER, Role.INSPECTOR}),
 }
 
 # Roles whose own extension request goes up, and the regulator's role that then decides it:

@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import reduce
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from hazardledger.access.scope import restrict
 from hazardledger.core.extensions import QUEUE_SECTIONS
@@ -126,21 +126,27 @@ def possible_duplicates(
     location: str = "",
     exclude_pk: int | None = None,
 ) -> list[Duplicate]:
-    """Hazards at the same site, found recently and not voided, described alike.
+    """Hazards at the same site described alike: every one still open, however long ago it
+    was found, and the closed ones found in the last ``DUPLICATE_WINDOW_DAYS`` (voided ones
+    never).
 
     Similarity is ``difflib``'s ratio on the descriptions (the location counts a little);
-    good enough for a handful of candidates, and it needs no database extension. Scoped:
-    the user is shown only hazards they may see.
+    good enough for a handful of candidates, and it needs no database extension. Open hazards
+    are compared first, so a site with many recent closed ones never pushes an open one out of
+    the ``DUPLICATE_MAX_CANDIDATES`` compared. Scoped: the user is shown only hazards they may
+    see.
     """
     description = (description or "").strip()
     if not site_id or len(description) < 4:
         return []
     since = local_today() - timedelta(days=DUPLICATE_WINDOW_DAYS)
+    is_open = Q(status__in=OPEN_STATUSES)
     candidates = (
         hazard_list(user=user)
-        .filter(site_id=site_id, found_on__gte=since)
+        .filter(is_open | Q(found_on__gte=since), site_id=site_id)
         .exclude(status=HazardStatus.VOIDED)
-        .order_by("-found_on", "-id")[:DUPLICATE_MAX_CANDIDATES]
+        .annotate(open_first=Case(When(is_open, then=Value(0)), default=Value(1)))
+        .order_by("open_first", "-found_on", "-id")[:DUPLICATE_MAX_CANDIDATES]
     )
     found = []
     for hazard in candidates:
@@ -226,6 +232,11 @@ def hazard_queue(*, user: Any, limit: int = 10) -> list[QueueSection]:
         )
         items = list(qs[:limit])
         total = len(items) if len(items) < limit else qs.count()
+        if section.notes is not None and items:
+            notes = section.notes(user, items)
+            for item in items:
+                # For the template only, not a field.
+                item.queue_note = notes.get(item.pk, "")
         sections.append(QueueSection(section.name, section.title, items, total, section.link))
     return sections
 

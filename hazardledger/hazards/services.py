@@ -299,6 +299,7 @@ def quick_report_accept(
                     "type": e.content_type,
                     "size": e.size,
                     "sha256": e.sha256,
+                    "original_sha256": e.original_sha256 or e.sha256,
                 }
                 for e in photos
             ],

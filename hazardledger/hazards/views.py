@@ -28,8 +28,9 @@ from hazardledger.accounts.http import AuthenticatedHttpRequest
 from hazardledger.core.errors import Invalid, form_add_service_error
 from hazardledger.core.forms import parse_id
 from hazardledger.core.htmx import HtmxTemplateMixin
+from hazardledger.core.pagination import LastPageMixin
 from hazardledger.core.transactions import durable_atomic
-from hazardledger.core.uploads import upload_response
+from hazardledger.core.uploads import download_name, upload_response
 from hazardledger.regions.selectors import region_filter_choices
 from hazardledger.registry.models import Site
 from hazardledger.transfer.spreadsheets import xlsx_response
@@ -82,7 +83,7 @@ class BoundedPaginator(Paginator):
         return n
 
 
-class HazardListView(ScopedQuerysetMixin, HtmxTemplateMixin, FilterView):
+class HazardListView(LastPageMixin, ScopedQuerysetMixin, HtmxTemplateMixin, FilterView):
     """The ledger: hazards in scope with filters, sorting, pagination and totals."""
 
     queryset = Hazard.objects.select_related("site", "region", "sector", "organisation")
@@ -164,7 +165,7 @@ def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     hazard = get_object_for_user(hazard_list(user=request.user), request.user, "view", pk=pk)
     if action not in WORKFLOW_ACTIONS or action not in ACTION_FORMS:
         raise Http404
-    form = ACTION_FORMS[action](request.POST, request.FILES, hazard=hazard)
+    form = ACTION_FORMS[action](request.POST, request.FILES, hazard=hazard, user=request.user)
     view = HazardDetailView(request=request, kwargs={"pk": pk}, object=hazard)
     if str(hazard.version) != form.data.get(f"{action}-version"):
         return _render_detail(view, hazard, str(ConcurrentEditError.default_message), 409)
@@ -311,10 +312,13 @@ def evidence_file(request: HttpRequest, pk: int, thumbnail: bool = False) -> Htt
     evidence = evidence_get(user=request.user, pk=pk)
     field = evidence.thumbnail if thumbnail and evidence.thumbnail else evidence.file
     content_type = "image/jpeg" if field is evidence.thumbnail else evidence.content_type
+    # Offered under the name it was uploaded with (made safe, with the stored type's extension).
     return upload_response(
         field,
         content_type=content_type,
-        filename=f"evidence-{evidence.pk}.{field.name.rsplit('.', 1)[-1]}",
+        filename=download_name(
+            evidence.original_name, stored=field.name, fallback=f"evidence-{evidence.pk}"
+        ),
         as_attachment=not (content_type.startswith("image/") or thumbnail),
     )
 
@@ -353,7 +357,7 @@ class QuickReportCreateView(ActionRequiredMixin, FormView):
         return HttpResponseRedirect(self.request.path)
 
 
-class QuickReportListView(ScopedQuerysetMixin, ListView):
+class QuickReportListView(LastPageMixin, ScopedQuerysetMixin, ListView):
     """Quick reports: mine (with the outcome) and those waiting for my triage."""
 
     request: AuthenticatedHttpRequest  # LoginRequiredMixin turns anonymous requests away

@@ -22,6 +22,7 @@ from hazardledger.audit.services import record as audit_record
 from hazardledger.core.errors import Invalid
 from hazardledger.hazards.choices import HazardCategory
 from hazardledger.regions.models import Sector
+from hazardledger.registry.attributes import condition_choices
 from hazardledger.registry.choices import SiteKind
 
 from .clauses import Clause, clauses_load
@@ -30,7 +31,17 @@ from .models import Checklist, ChecklistItem
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 ITEM_CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
-ITEM_KEYS = {"code", "section_zh", "section_en", "text_zh", "text_en", "basis", "category", "major"}
+ITEM_KEYS = {
+    "code",
+    "section_zh",
+    "section_en",
+    "text_zh",
+    "text_en",
+    "basis",
+    "category",
+    "major",
+    "when",
+}
 TOP_KEYS = {
     "code",
     "title_zh",
@@ -61,6 +72,36 @@ def _text(value: Any, *, required: bool, limit: int) -> str | None:
     if (required and not value) or len(value) > limit:
         return None
     return value
+
+
+def _conditions(raw: Any) -> tuple[dict[str, list[str]], list[str]]:
+    """An item's ``when`` table, ``{attribute = "value"}`` or ``{attribute = ["a", "b"]}``,
+    as ``{attribute: sorted values}``, with the problems found (unknown attributes or values,
+    wrong types)."""
+    if raw is None:
+        return {}, []
+    if not isinstance(raw, dict) or not raw:
+        return {}, [_("“when” must be a table of site attributes and their values.")]
+    known = condition_choices()
+    conditions: dict[str, list[str]] = {}
+    problems: list[str] = []
+    for name, value in raw.items():
+        values = [value] if isinstance(value, str) else value
+        if name not in known:
+            problems.append(_("“when” names an unknown site attribute %(name)s.") % {"name": name})
+            continue
+        if (
+            not isinstance(values, list)
+            or not values
+            or any(not isinstance(v, str) or v not in known[name] for v in values)
+        ):
+            problems.append(
+                _("“when”: %(name)s must be one or more of %(values)s.")
+                % {"name": name, "values": ", ".join(known[name])}
+            )
+            continue
+        conditions[name] = sorted(set(values))
+    return conditions, problems
 
 
 def checklist_parse(text: str, *, clauses: dict[str, Clause] | None = None) -> ChecklistSpec:
@@ -175,6 +216,11 @@ def checklist_parse(text: str, *, clauses: dict[str, Clause] | None = None) -> C
                     % {"where": where, "clause": major, "sector": clause.sector}
                 )
         row["major"] = major or ""
+        conditions, problems = _conditions(item.get("when"))
+        errors += [f"{where}: {problem}" for problem in problems]
+        if conditions:
+            # Only items with conditions carry the key, so older files hash as before.
+            row["when"] = conditions
         data["items"].append(row)
     if errors:
         raise Invalid(errors)
@@ -233,6 +279,7 @@ def checklist_load(*, text: str, actor: Any = None) -> tuple[Checklist, bool]:
                     category=row["category"],
                     major_clause=row["major"],
                     clause_label=clauses[row["major"]].label_zh if row["major"] else "",
+                    conditions=row.get("when", {}),
                 )
                 for position, row in enumerate(data["items"], start=1)
             ]
@@ -283,4 +330,10 @@ def checklist_to_toml(checklist: Checklist) -> str:
             lines.append(f"{key} = {_toml_string(getattr(item, key))}")
         if item.major_clause:
             lines.append(f"major = {_toml_string(item.major_clause)}")
+        if item.conditions:
+            pairs = ", ".join(
+                f"{name} = [{', '.join(_toml_string(v) for v in values)}]"
+                for name, values in sorted(item.conditions.items())
+            )
+            lines.append(f"when = {{{pairs}}}")
     return "\n".join(lines) + "\n"

@@ -13,6 +13,9 @@ CLAUSES_FILE = CHECKLIST_DIR / "clauses.toml"
 # Photos arrive from phones as data URLs; the page shrinks them before they are kept offline.
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTOS_PER_ITEM = 4
+# The longest file name a phone may send for a photo (longer is refused; a kept name is cut
+# to the 255 characters a row holds).
+PHOTO_NAME_MAX = 1000
 SIGNATURE_MAX_BYTES = 512 * 1024
 # The sync document (all photos and both signatures inside it) must fit Django's
 # DATA_UPLOAD_MAX_MEMORY_SIZE (10 MiB by default); field.js keeps photos to about 6 MB.

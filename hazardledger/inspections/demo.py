@@ -19,11 +19,13 @@ from .checklists import checklists_load_shipped
 from .choices import DraftStatus, InspectionKind, InspectionStatus, ItemOutcome
 from .draws import draw_perform, draw_seal
 from .models import Checklist, HazardDraft, Inspection, ItemResult
+from .selectors import checklist_items_for_site
 
 # Share of sites with a completed inspection, and chance that an item fails.
 INSPECTED_SHARE = 20
 FAIL_CHANCE = 0.06
-FAIL_NOTES = ["现场检查发现不符合要求", "资料不全，未能提供记录", "设施损坏未及时修复", "标志缺失"]
+# Notes that fit any failed item (the item says what failed).
+FAIL_NOTES = ["现场检查发现不符合要求", "资料不全，未能提供记录", "现场整改未完成"]
 
 
 def _uuid(ctx: DemoContext) -> uuid.UUID:
@@ -86,12 +88,12 @@ def _completed_inspections(ctx: DemoContext, checklists: list[Checklist]) -> int
     through.objects.bulk_create(
         [through(inspection_id=i.pk, user_id=u.pk) for i, u, _c in planned], batch_size=1000
     )
-    items = {c.pk: list(c.items.order_by("position")) for c in checklists}
     results: list[ItemResult] = []
     failed: list[ItemResult] = []
     for inspection, _user, checklist in planned:
         assert inspection.submitted_at is not None  # built as submitted, above
-        for item in items[checklist.pk]:
+        # Only the items that apply to the site (an open pit has no ventilation items).
+        for item in checklist_items_for_site(checklist=checklist, site=inspection.site):
             fail = ctx.rng.random() < FAIL_CHANCE
             result = ItemResult(
                 uuid=_uuid(ctx),
@@ -120,7 +122,7 @@ def _completed_inspections(ctx: DemoContext, checklists: list[Checklist]) -> int
                 clause=result.item.major_clause,
                 basis=result.item.basis,
                 description=f"{result.item.text_zh}：{result.note}",
-                location=result.item.section_zh,
+                location="",
                 category=result.item.category,
             )
             for result in failed

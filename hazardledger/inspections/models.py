@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hazardledger.core.models import TenantRow, TimeStampedModel
-from hazardledger.core.uploads import PHOTO_EXTENSIONS, RandomName
+from hazardledger.core.uploads import PHOTO_EXTENSIONS, RandomName, download_name
 from hazardledger.hazards.choices import HazardCategory, HazardGrade
 
 from .choices import (
@@ -125,6 +125,9 @@ class ChecklistItem(models.Model):
     )
     major_clause = models.CharField(_("major-hazard clause"), max_length=60, blank=True)
     clause_label = models.CharField(_("clause"), max_length=300, blank=True)
+    # When the item applies: ``{attribute: [values]}`` on the site's attributes (its mine
+    # type, a house's use…); empty: always. See ``applies_to_site``.
+    conditions = models.JSONField(_("applies when"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("checklist item")
@@ -155,6 +158,18 @@ class ChecklistItem(models.Model):
     def grade(self) -> str:
         """The grade the checklist determines for a failure of this item."""
         return HazardGrade.MAJOR if self.major_clause else HazardGrade.GENERAL
+
+    def applies_to_site(self, site: models.Model) -> bool:
+        """True when the site meets every condition: for each attribute named, its value is
+        one of those listed. A site whose attribute is not recorded gets the item (the
+        inspector marks it "not applicable" if it is not), so nothing is skipped unseen."""
+        from hazardledger.registry.attributes import site_attribute
+
+        for name, values in (self.conditions or {}).items():
+            value = site_attribute(site, name)
+            if value is not None and value not in values:
+                return False
+        return True
 
 
 class Draw(TimeStampedModel):
@@ -346,7 +361,12 @@ class ItemResult(TenantRow):
 
 
 class ItemPhoto(models.Model):
-    """A photo taken for an item result; one file per distinct content (``sha256``)."""
+    """A photo taken for an item result; one file per distinct content (``sha256``).
+
+    The file is stored under a random name; ``original_name`` is the name it had on the phone
+    (empty when the phone sent none), shown on the pages, offered by the download and carried
+    into the ledger's evidence when a draft is confirmed (``download_name``).
+    """
 
     result = models.ForeignKey(
         ItemResult, verbose_name=_("item result"), on_delete=models.CASCADE, related_name="photos"
@@ -357,6 +377,7 @@ class ItemPhoto(models.Model):
     file = models.FileField(
         _("file"), upload_to=RandomName("inspections/photos", PHOTO_EXTENSIONS), max_length=255
     )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(max_length=64)
@@ -373,7 +394,13 @@ class ItemPhoto(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.download_name
+
+    @property
+    def download_name(self) -> str:
+        """The photo's name as shown and downloaded: the phone's name for it, else "photo-<id>",
+        with the extension of the stored file."""
+        return download_name(self.original_name, stored=self.file.name, fallback=f"photo-{self.pk}")
 
 
 class HazardDraft(TenantRow):

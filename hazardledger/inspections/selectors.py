@@ -49,6 +49,13 @@ def checklist_items(*, checklist: Checklist) -> QuerySet[ChecklistItem]:
     return checklist.items.order_by("position")
 
 
+def checklist_items_for_site(*, checklist: Checklist, site: Site) -> list[ChecklistItem]:
+    """The checklist's items that apply to ``site`` (``ChecklistItem.applies_to_site``: an
+    open-pit mine gets the slope items, an underground mine the ventilation items), in
+    order. What the field page shows and what a submission must answer."""
+    return [item for item in checklist_items(checklist=checklist) if item.applies_to_site(site)]
+
+
 def inspection_list(*, user: Any, action: str = "view") -> QuerySet[Inspection]:
     """Inspections the user may ``action``, with what every list shows."""
     qs = Inspection.objects.select_related("site", "checklist", "region", "sector")
@@ -79,6 +86,18 @@ def hazard_draft_queryset() -> QuerySet[HazardDraft]:
     """Drafts with what their pages show; pass it through ``restrict`` or
     ``get_object_for_user`` before use."""
     return HazardDraft.objects.select_related("inspection", "inspection__site", "result__item")
+
+
+def hazard_raised_by(*, hazard: Any, user: Any) -> HazardDraft | None:
+    """The confirmed draft (with its inspection and item) that raised ``hazard``, when the
+    user may see that inspection; None for a hazard no inspection raised, or one whose
+    inspection is outside the user's scope (the page then says nothing about it)."""
+    draft = hazard_draft_queryset().filter(hazard_id=hazard.pk).first()
+    if draft is None:
+        return None
+    if not inspection_list(user=user).filter(pk=draft.inspection_id).exists():
+        return None
+    return draft
 
 
 def inspection_summary(*, inspection: Inspection) -> dict[str, int]:

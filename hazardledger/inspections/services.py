@@ -238,8 +238,9 @@ def hazard_draft_confirm(*, actor: Any, draft: HazardDraft, data: Mapping[str, A
         draft=draft, grade=values["grade"], override_reason=values["override_reason"]
     )
     found_on = timezone.localdate(inspection.submitted_at or timezone.now())
+    # The ledger's evidence keeps each photo's own name (the one it had on the phone).
     photos = [
-        ContentFile(photo.file.open("rb").read(), name=photo.file.name.rsplit("/", 1)[-1])
+        ContentFile(photo.file.open("rb").read(), name=photo.download_name)
         for photo in draft.result.photos.all()
     ]
     with transaction.atomic():
@@ -259,9 +260,9 @@ def hazard_draft_confirm(*, actor: Any, draft: HazardDraft, data: Mapping[str, A
             actor=actor,
             site_id=inspection.site_id,
             data={
-                "location": values["location"]
-                or draft.result.item.section_zh
-                or inspection.site.name,
+                # Callers without a place (the page requires one) get the site's name: the
+                # checklist's section is not a place at the site.
+                "location": values["location"] or inspection.site.name,
                 "description": values["description"],
                 "category": values["category"],
                 "grade": values["grade"],

@@ -42,15 +42,22 @@ from hazardledger.audit.services import record as audit_record
 from hazardledger.core.errors import Conflict, Invalid, NotAllowed
 from hazardledger.core.images import UnreadableImage, image_check
 from hazardledger.core.text import control_characters
-from hazardledger.core.uploads import save_on_commit
+from hazardledger.core.uploads import display_name, save_on_commit
 from hazardledger.hazards.choices import EvidenceKind
 from hazardledger.hazards.evidence import ACCEPTED_TYPES
 
 from .choices import InspectionKind, InspectionStatus, ItemOutcome
-from .constants import NOTE_MAX_LENGTH, PHOTO_MAX_BYTES, PHOTOS_PER_ITEM, SIGNATURE_MAX_BYTES
+from .constants import (
+    NOTE_MAX_LENGTH,
+    PHOTO_MAX_BYTES,
+    PHOTO_NAME_MAX,
+    PHOTOS_PER_ITEM,
+    SIGNATURE_MAX_BYTES,
+)
 from .events import inspection_event_write
 from .models import HazardDraft, Inspection, ItemPhoto, ItemResult
 from .policies import INSPECTION_POLICY
+from .selectors import checklist_items_for_site
 
 # The photo types evidence accepts (detected MIME type -> stored extension).
 IMAGE_TYPES = {
@@ -245,6 +252,13 @@ def _result_shape_errors(row: Any) -> list[str]:
         isinstance(photos, list) and all(isinstance(photo, str) for photo in photos)
     ):
         problems.append(_("“photos” must be a list of pictures"))
+    names = row.get("photo_names")
+    if names is not None and not (
+        isinstance(names, list)
+        and len(names) <= PHOTOS_PER_ITEM
+        and all(_is_text(name) and len(name or "") <= PHOTO_NAME_MAX for name in names)
+    ):
+        problems.append(_("“photo_names” must be a list of file names"))
     return problems
 
 
@@ -343,7 +357,12 @@ def _parse(inspection: Inspection, document: dict[str, Any]) -> _Parsed:
 
     checklist = inspection.checklist
     assert checklist is not None  # re-checks have none and are refused before parsing
-    items = {item.pk: item for item in checklist.items.all()}
+    # Only the items that apply to the site (an open pit has no ventilation items): one for
+    # another kind of mine is "not on this checklist" here, and need not be answered.
+    items = {
+        item.pk: item
+        for item in checklist_items_for_site(checklist=checklist, site=inspection.site)
+    }
     results: list[dict[str, Any]] = []
     seen_items: set[int] = set()
     seen_uuids: set[uuid.UUID] = set()
@@ -396,6 +415,9 @@ def _parse(inspection: Inspection, document: dict[str, Any]) -> _Parsed:
                 )
             except ValidationError as exc:
                 errors.extend(exc.messages)
+        # The names the photos had on the phone, kept for display and download (a name is
+        # made safe, not refused: it was never typed, and the photo matters more than it).
+        names = [display_name(name, fallback="") for name in row.get("photo_names") or []]
         results.append(
             {
                 "uuid": result_uuid,
@@ -403,6 +425,7 @@ def _parse(inspection: Inspection, document: dict[str, Any]) -> _Parsed:
                 "outcome": outcome,
                 "note": item_note,
                 "photos": images,
+                "photo_names": names,
             }
         )
     missing = sorted(items[pk].position for pk in items if pk not in seen_items)
@@ -493,9 +516,11 @@ def inspection_sync(*, actor: Any, inspection: Inspection, document: dict[str, A
                 if image.sha256 in known:
                     continue
                 known.add(image.sha256)
+                names = row["photo_names"]
                 photo = ItemPhoto(
                     result=result,
                     region_id=locked.region_id,
+                    original_name=names[index] if index < len(names) else "",
                     content_type=image.content_type,
                     size=len(image.data),
                     sha256=image.sha256,
@@ -514,7 +539,9 @@ def inspection_sync(*, actor: Any, inspection: Inspection, document: dict[str, A
                     clause=item.major_clause,
                     basis=item.basis,
                     description=f"{item.text_zh}：{row['note']}"[:2000],
-                    location=item.section_zh,
+                    # Where at the site the inspector says when confirming: the checklist's
+                    # section ("Gas detection") is not a place.
+                    location="",
                     category=item.category,
                 )
                 draft.copy_scope_from(locked.site)

@@ -43,6 +43,7 @@ from hazardledger.core.errors import (
     ServiceFormMixin,
 )
 from hazardledger.core.forms import error_text
+from hazardledger.core.pagination import LastPageMixin
 from hazardledger.core.transactions import durable_atomic
 from hazardledger.core.uploads import upload_response
 from hazardledger.hazards.selectors import hazard_list
@@ -66,6 +67,7 @@ from .record import inspection_record_pdf_bytes
 from .selectors import (
     checklist_current_list,
     checklist_items,
+    checklist_items_for_site,
     checklists_for_site,
     draw_inspections,
     draw_list,
@@ -114,7 +116,7 @@ def _inspection_for(request: HttpRequest, pk: int, action: str = "view") -> Insp
 # --- inspections ------------------------------------------------------------------------------
 
 
-class InspectionListView(ScopedQuerysetMixin, ListView):
+class InspectionListView(LastPageMixin, ScopedQuerysetMixin, ListView):
     """Inspections in scope, newest first, filtered by status."""
 
     queryset = Inspection.objects.select_related("site", "checklist")
@@ -233,7 +235,7 @@ def inspection_conduct(request: HttpRequest, pk: int) -> HttpResponse:
     if inspection.status != InspectionStatus.IN_PROGRESS or inspection.is_recheck:
         return redirect(inspection.get_absolute_url())
     assert inspection.checklist is not None  # only re-checks have none, and they left above
-    items = list(checklist_items(checklist=inspection.checklist))
+    items = checklist_items_for_site(checklist=inspection.checklist, site=inspection.site)
     payload = {
         "inspection": str(inspection.uuid),
         "syncUrl": reverse("inspections:inspection-sync", kwargs={"uuid": inspection.uuid}),
@@ -326,7 +328,9 @@ def photo_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """An item photo, served only to users who may see the inspection."""
     photo = get_object_or_404(ItemPhoto.objects.select_related("result"), pk=pk)
     _inspection_for(request, photo.result.inspection_id)
-    return upload_response(photo.file, content_type=photo.content_type)
+    return upload_response(
+        photo.file, content_type=photo.content_type, filename=photo.download_name
+    )
 
 
 @require_GET

@@ -25,6 +25,7 @@ from hazardledger.accounts.http import AuthenticatedHttpRequest
 from hazardledger.core.errors import Invalid, form_add_service_error
 from hazardledger.core.htmx import is_partial
 from hazardledger.core.http import safe_next
+from hazardledger.core.pagination import nearest_page
 from hazardledger.core.transactions import durable_atomic
 
 from .forms import PreferenceForm
@@ -68,8 +69,8 @@ def notice_bell(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _render_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The page of notices ``?page=`` names (the last one past the end, the first when the
     number is not one), in full or as the results fragment with the bell swapped too."""
-    page = Paginator(notice_list(user=request.user), NOTICE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = nearest_page(
+        Paginator(notice_list(user=request.user), NOTICE_PAGE_SIZE), request.GET.get("page")
     )
     context: dict[str, Any] = {"page_obj": page, "unread": unread_count(user=request.user)}
     if is_partial(request):

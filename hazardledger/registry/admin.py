@@ -64,7 +64,7 @@ class SiteAdmin(admin.ModelAdmin):
 
     form = SiteAdminForm
     list_display = ["name", "kind", "sector", "region", "organisation", "status", "risk_level"]
-    list_filter = ["sector", "kind", "status", "risk_level"]
+    list_filter = ["sector", "kind", "mine_type", "status", "risk_level"]
     search_fields = ["name", "address", "region__code"]
     raw_id_fields = ["region", "organisation"]
     readonly_fields = ["risk_level", "version", "created_by", "created_at", "updated_at"]

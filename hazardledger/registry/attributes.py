@@ -9,6 +9,8 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from hazardledger.core.text import join_list
+
 from .choices import ATTRIBUTES_BY_KIND, AttributeSpec
 
 
@@ -52,7 +54,7 @@ def attribute_parse(spec: AttributeSpec, raw: Any) -> Any:
         assert spec.choices is not None
         value = choice_value(spec.choices, str(raw))
         if value is None:
-            options = "、".join(str(label) for _value, label in spec.choices.choices)
+            options = join_list(label for _value, label in spec.choices.choices)
             raise AttributeValueError(
                 _("“%(value)s” is not one of: %(options)s") % {"value": raw, "options": options}
             )
@@ -90,3 +92,30 @@ def attribute_display(kind: str, attributes: dict[str, Any]) -> list[tuple[str, 
         for spec in attribute_specs(kind)
         if attributes.get(spec.name) is not None
     ]
+
+
+# Attributes that are columns of the site rather than entries of ``Site.attributes``.
+COLUMN_ATTRIBUTES = frozenset({"mine_type"})
+
+
+def site_attribute(site: Any, name: str) -> Any:
+    """The value of the site's attribute ``name``: a column (``mine_type``) or an entry of its
+    kind-specific attributes; None when it has none (blank counts as none)."""
+    if name in COLUMN_ATTRIBUTES:
+        value = getattr(site, name, "")
+    else:
+        value = (getattr(site, "attributes", None) or {}).get(name)
+    return None if value in ("", None) else value
+
+
+def condition_choices() -> dict[str, tuple[str, ...]]:
+    """The site attributes a checklist item may depend on, each with its accepted values:
+    the mine type and every choice-typed kind-specific attribute."""
+    from .choices import MineType
+
+    found: dict[str, tuple[str, ...]] = {"mine_type": tuple(MineType.values)}
+    for specs in ATTRIBUTES_BY_KIND.values():
+        for spec in specs:
+            if spec.choices is not None:
+                found[spec.name] = tuple(spec.choices.values)
+    return found

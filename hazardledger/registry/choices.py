@@ -102,8 +102,11 @@ class AttributeSpec:
     max_value: float | None = None
 
 
+# The kinds that are mines: only they have a mine type (``Site.mine_type``, a column, since
+# checklist items depend on it: an open pit gets slope items, an underground mine ventilation).
+MINE_KINDS: tuple[str, ...] = (SiteKind.COAL_MINE, SiteKind.METAL_MINE)
+
 _MINE = (
-    AttributeSpec("mine_type", _("Mine type"), "choice", MineType),
     AttributeSpec(
         "capacity", _("Capacity (10,000 t/year)"), "decimal", min_value=0, max_value=10000
     ),

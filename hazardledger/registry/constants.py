@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 SITE_FIELDS = (
     "name",
     "kind",
+    "mine_type",
     "sector",
     "region",
     "address",

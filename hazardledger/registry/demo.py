@@ -220,6 +220,8 @@ def build_sites(
         Organisation.objects.bulk_create(new_enterprises, batch_size=batch_size)
         orgs.enterprises.extend(new_enterprises)
         new_enterprises.clear()
+        for site in batch:  # the mine type is a column of its own (checklists depend on it)
+            site.mine_type = site.attributes.pop("mine_type", "")
         Site.objects.bulk_create(batch, batch_size=batch_size)
         created += len(batch)
         batch = []

@@ -39,6 +39,8 @@ class SiteFilterSet(django_filters.FilterSet):
         choices=[*RiskGrade.choices, (NOT_ASSESSED, _("Not assessed"))],
         method="filter_risk",
     )
+    # The sites one spreadsheet import created (the import page links here).
+    batch = django_filters.UUIDFilter(label=_("Import"), field_name="import_batch")
     sort = django_filters.ChoiceFilter(
         label=_("Sort"),
         choices=[(key, key) for key in SORTS],

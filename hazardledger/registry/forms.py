@@ -21,7 +21,7 @@ from hazardledger.regions.selectors import is_under, township_choices
 from hazardledger.transfer.spreadsheets import ACCEPTED_EXTENSIONS
 
 from .attributes import AttributeValueError, attribute_parse, attribute_specs
-from .choices import DEFAULT_SECTOR_BY_KIND, SiteKind, SiteStatus
+from .choices import DEFAULT_SECTOR_BY_KIND, MINE_KINDS, MineType, SiteKind, SiteStatus
 from .constants import SUPERVISION_FIELDS
 from .selectors import enterprise_match
 
@@ -73,6 +73,13 @@ class SiteForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=SiteStatus.choices, initial=SiteStatus.OPERATING
     )
+    # Shown with the kind-specific details, for mines only (``attribute_fields``).
+    mine_type = forms.ChoiceField(
+        label=_("Mine type"),
+        choices=[("", "---------"), *MineType.choices],
+        required=False,
+        help_text=_("Open-pit and underground mines get different checklist items."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, user: Any, kind: str | None = None, **kwargs: Any) -> None:
@@ -87,6 +94,7 @@ class SiteForm(StyledFormMixin, forms.Form):
             model_choice_field(self, "sector").queryset = Sector.objects.filter(code__in=sectors)
         self.scope_code = scope_code
         chosen_kind = kind or self.data.get("kind") or self.initial.get("kind") or ""
+        self.is_mine = chosen_kind in MINE_KINDS
         self.attribute_specs = attribute_specs(chosen_kind)
         for spec in self.attribute_specs:
             field: forms.Field
@@ -110,7 +118,8 @@ class SiteForm(StyledFormMixin, forms.Form):
 
     @property
     def attribute_fields(self) -> list[forms.BoundField]:
-        return [self[ATTR_PREFIX + spec.name] for spec in self.attribute_specs]
+        fields = [self["mine_type"]] if self.is_mine else []
+        return fields + [self[ATTR_PREFIX + spec.name] for spec in self.attribute_specs]
 
     def clean_region(self) -> Region | None:
         code = self.cleaned_data.get("region") or ""
@@ -155,6 +164,8 @@ class SiteForm(StyledFormMixin, forms.Form):
             if value is not None:
                 attributes[spec.name] = value
         cleaned["attributes"] = attributes
+        if cleaned.get("kind") not in MINE_KINDS:
+            cleaned["mine_type"] = ""  # only mines have one
         return cleaned
 
     def service_data(self) -> dict[str, Any]:
@@ -193,3 +204,10 @@ class SiteImportForm(StyledFormMixin, forms.Form):
                 % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
             )
         return upload
+
+
+class SiteImportConfirmForm(StyledFormMixin, forms.Form):
+    """The confirmation of an import preview: the kept file's token and the plan's digest."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=4000)
+    digest = forms.RegexField(widget=forms.HiddenInput, regex=r"^[0-9a-f]{64}$")

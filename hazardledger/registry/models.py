@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hazardledger.core.models import TimeStampedModel
 
-from .choices import RISK_COLOURS, RiskGrade, SiteKind, SiteStatus
+from .choices import MINE_KINDS, RISK_COLOURS, MineType, RiskGrade, SiteKind, SiteStatus
 
 
 class Site(TimeStampedModel):
@@ -24,6 +24,10 @@ class Site(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=SiteKind.choices)
+    # Open-pit or underground, for mines only (empty: not a mine, or not known yet).
+    mine_type = models.CharField(
+        _("mine type"), max_length=20, choices=MineType.choices, blank=True, default=""
+    )
     sector = models.ForeignKey(
         "regions.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+"
     )
@@ -69,6 +73,9 @@ class Site(TimeStampedModel):
     )
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The spreadsheet import that created the site (None: entered on a form or by the demo),
+    # so that the list can show the sites one import created.
+    import_batch = models.UUIDField(_("import"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -87,6 +94,13 @@ class Site(TimeStampedModel):
             models.Index(fields=["region", "sector"], name="registry_site_region_sector"),
             models.Index(fields=["sector", "region"], name="registry_site_sector_region"),
             models.Index(fields=["organisation", "region"], name="registry_site_org_region"),
+            models.Index(fields=["import_batch"], name="registry_site_import_batch"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(mine_type="") | models.Q(kind__in=MINE_KINDS),
+                name="registry_site_mine_type_only_mines",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ opened by the entry point (a view, a command, the admin).
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -227,19 +228,34 @@ def site_update(*, actor: Any, site: Site, expected_version: int, data: Mapping[
 
 
 @transaction.atomic
-def site_import_write(*, actor: Any, sites: Sequence[Site], filename: str) -> list[Site]:
-    """Insert the validated, unsaved ``sites`` of one spreadsheet, all or none.
+def site_import_write(
+    *,
+    actor: Any,
+    sites: Sequence[Site],
+    filename: str,
+    updates: Sequence[tuple[Site, int, Mapping[str, Any]]] = (),
+    batch: uuid.UUID | None = None,
+) -> tuple[list[Site], list[Site]]:
+    """Write one spreadsheet's plan, all or none: insert the validated, unsaved ``sites`` and
+    apply ``updates`` (``(stored site, version the plan saw, data)``).
 
-    Steps: check the actor's role may import; insert the sites in batches; re-check that every
-    one is in the actor's scope (``SiteOutsideScope`` rolls the whole file back); write one
-    audit row for the file (its name, the count and the new sites' ids) and one
-    ``registry.site.import`` outbox event per site (bulk inserts, in this transaction).
+    Steps: check the actor's role may import; insert the new sites in batches, each marked with
+    ``batch`` (so the list can show "the sites this import created"); re-check that every one
+    is in the actor's scope (``SiteOutsideScope`` rolls the whole file back); apply each update
+    through ``site_update``, with its version and scope checks, its audit row and its outbox
+    event (a site changed since the plan is a ``ConcurrentEditError`` and rolls the file
+    back); write one audit row for the file (its name, the counts, the new and changed sites'
+    ids) and one ``registry.site.import`` outbox event per new site (bulk inserts, in this
+    transaction).
 
     The events' dispatch is enqueued on commit, one task per event, as ``outbox_write`` does
     for a single change; if enqueueing fails part-way, the outbox sweep dispatches the rest.
-    Returns the saved sites. Raises ``NotAllowed`` for a role that may not import.
+    Returns the saved new sites and the updated ones. Raises ``NotAllowed`` for a role that
+    may not import.
     """
     _require(actor, "import")
+    for site in sites:
+        site.import_batch = batch
     created = Site.objects.bulk_create(sites, batch_size=IMPORT_BATCH)
     ids = [site.pk for site in created]
     visible = 0
@@ -248,13 +264,23 @@ def site_import_write(*, actor: Any, sites: Sequence[Site], filename: str) -> li
         visible += SITE_POLICY.instances_user_has_permission_for(actor, "view", chunk).count()
     if visible != len(ids):
         raise SiteOutsideScope
+    updated = [
+        site_update(actor=actor, site=site, expected_version=version, data=data)
+        for site, version, data in updates
+    ]
     now = timezone.now()
     record(
         actor=actor,
         action="registry.site.import",
         object_type=Site._meta.label_lower,
         object_repr=filename,
-        data={"file": filename, "count": len(ids), "sites": ids},
+        data={
+            "file": filename,
+            "count": len(ids),
+            "sites": ids,
+            "updated": [site.pk for site in updated],
+            "batch": str(batch) if batch else None,
+        },
         at=now,
     )
     outbox_write_many(
@@ -270,7 +296,7 @@ def site_import_write(*, actor: Any, sites: Sequence[Site], filename: str) -> li
         ),
         batch_size=IMPORT_BATCH,
     )
-    return created
+    return created, updated
 
 
 def site_scope_resync(*, site: Site, rows: Iterable[tuple[type[Model], str]]) -> int:

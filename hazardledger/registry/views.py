@@ -11,8 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
@@ -21,21 +22,31 @@ from hazardledger.access.views import ActionRequiredMixin, ScopedObjectMixin, Sc
 from hazardledger.accounts.http import AuthenticatedHttpRequest
 from hazardledger.core.errors import ServiceError, form_add_service_error
 from hazardledger.core.htmx import HtmxTemplateMixin, is_partial
+from hazardledger.core.pagination import LastPageMixin
+from hazardledger.core.stash import stash_discard, stash_files, stash_read, uploads_named
 from hazardledger.core.transactions import durable_atomic
 from hazardledger.regions.selectors import region_filter_choices, region_path
 from hazardledger.transfer.spreadsheets import xlsx_response
 
 from .attributes import attribute_display
 from .filtersets import SiteFilterSet
-from .forms import ATTR_PREFIX, SiteForm, SiteImportForm
+from .forms import ATTR_PREFIX, SiteForm, SiteImportConfirmForm, SiteImportForm
 from .models import Site
 from .policies import SITE_POLICY
 from .selectors import enterprise_options, site_list
 from .services import site_create, site_update
-from .transfer import COLUMNS, EXPORT_TITLE, export_headers, site_export_rows, site_import
+from .transfer import (
+    COLUMNS,
+    EXPORT_TITLE,
+    export_headers,
+    import_preview,
+    site_export_rows,
+    site_import_apply,
+    site_import_plan,
+)
 
 
-class SiteListView(ScopedQuerysetMixin, HtmxTemplateMixin, FilterView):
+class SiteListView(LastPageMixin, ScopedQuerysetMixin, HtmxTemplateMixin, FilterView):
     """Sites in scope with filters, sorting, totals and pagination."""
 
     queryset = Site.objects.select_related("sector", "region", "organisation")
@@ -149,6 +160,7 @@ class SiteUpdateView(ScopedObjectMixin, SiteFormMixin, FormView):
             "contact_person": site.contact_person,
             "contact_phone": site.contact_phone,
             "status": site.status,
+            "mine_type": site.mine_type,
             "version": site.version,
         }
         for key, value in (site.attributes or {}).items():
@@ -212,7 +224,9 @@ def site_import_template(request: HttpRequest) -> HttpResponse:
 
 
 class SiteImportView(ActionRequiredMixin, FormView):
-    """Upload a spreadsheet; all rows are imported or none, with every bad row reported."""
+    """Upload a spreadsheet: every bad row is reported, or the plan is shown (new, changed and
+    unchanged rows) to be confirmed; nothing is written until then. The file is kept for the
+    confirmation (``core.stash``), so it is not uploaded twice."""
 
     scope_model = Site
     scope_action = "import"
@@ -221,12 +235,62 @@ class SiteImportView(ActionRequiredMixin, FormView):
 
     def form_valid(self, form: SiteImportForm) -> HttpResponse:
         upload = form.cleaned_data["file"]
-        with durable_atomic():
-            result = site_import(actor=self.request.user, handle=upload, filename=upload.name)
-        if result.ok:
-            messages.success(self.request, _("%(n)d sites imported.") % {"n": result.created})
-            return HttpResponseRedirect(self.request.path)
-        return self.render_to_response(self.get_context_data(form=form, result=result))
+        result = site_import_plan(actor=self.request.user, handle=upload, filename=upload.name)
+        context: dict[str, Any] = {"form": form, "result": result}
+        if result.ok and result.has_work:
+            token, _kept = stash_files(user=self.request.user, files=uploads_named([upload]))
+            context["confirm"] = SiteImportConfirmForm(
+                initial={"token": token, "digest": result.digest}
+            )
+            context["preview"] = import_preview(result)
+        elif result.ok:
+            context["preview"] = import_preview(result)
+        return self.render_to_response(self.get_context_data(**context))
+
+
+@require_POST
+@login_required
+def site_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Import the file a preview showed, if the plan is still the one shown (same rows, same
+    stored sites at the same versions); otherwise show the new plan to confirm again. After
+    the import, the list of the sites it created."""
+    if not user_can(request.user, Site, "import"):
+        raise PermissionDenied
+    form = SiteImportConfirmForm(request.POST)
+    uploads = (
+        stash_read(user=request.user, token=form.cleaned_data["token"]) if form.is_valid() else []
+    )
+    if not uploads:
+        messages.error(request, _("The preview has expired. Upload the file again."))
+        return HttpResponseRedirect(reverse("registry:site-import"))
+    upload = uploads[0]
+    filename = upload.name or "sites"
+    token = form.cleaned_data["token"]
+    with durable_atomic():
+        result = site_import_plan(actor=request.user, handle=upload, filename=filename)
+        stale = result.ok and result.digest != form.cleaned_data["digest"]
+        if result.ok and not stale and result.has_work:
+            site_import_apply(actor=request.user, result=result, filename=filename)
+    context: dict[str, Any] = {"form": SiteImportForm(), "result": result}
+    if not result.ok:
+        return render(request, "registry/site_import.html", context)
+    if stale:
+        context["stale"] = True
+        context["preview"] = import_preview(result)
+        if result.has_work:
+            context["confirm"] = SiteImportConfirmForm(
+                initial={"token": token, "digest": result.digest}
+            )
+        return render(request, "registry/site_import.html", context)
+    stash_discard(user=request.user, token=token)
+    messages.success(
+        request,
+        _("Import done: %(new)d sites created, %(changed)d changed, %(same)d unchanged.")
+        % {"new": result.created, "changed": result.updated, "same": result.unchanged},
+    )
+    if result.batch is not None:
+        return HttpResponseRedirect(f"{reverse('registry:site-list')}?batch={result.batch}")
+    return HttpResponseRedirect(reverse("registry:site-import"))
 
 
 @require_GET

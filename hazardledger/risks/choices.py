@@ -6,10 +6,15 @@ re-exported here so that this app's code imports them from one place.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hazardledger.registry.choices import RISK_COLOURS, RiskGrade
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 __all__ = [
     "GRADE_RANK",
@@ -36,6 +41,13 @@ GRADE_RANK: dict[str, int] = {
 class AssessmentMethod(models.TextChoices):
     LEC = "lec", _("LEC (D = L × E × C)")
     MATRIX = "matrix", _("Risk matrix (R = L × S)")
+
+
+# The method in a word, shown beside a risk value in lists.
+METHOD_SHORT: dict[str, StrPromise] = {
+    AssessmentMethod.LEC: _("LEC"),
+    AssessmentMethod.MATRIX: _("Matrix"),
+}
 
 
 class DangerClass(models.TextChoices):

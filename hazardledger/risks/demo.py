@@ -496,6 +496,7 @@ def _populate_chunk(ctx: DemoContext, rows: list[tuple[Any, ...]], totals: dict[
                     emergency_phone=phone if rng.random() < 0.5 else "",
                     grade=result.grade,
                     risk_value=result.value,
+                    method=result.method,
                     assessed_at=at,
                 )
             )

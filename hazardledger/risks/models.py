@@ -18,6 +18,7 @@ from hazardledger.core.models import TenantRow, TimeStampedModel
 from hazardledger.core.uploads import PHOTO_EXTENSIONS, RandomName
 
 from .choices import (
+    METHOD_SHORT,
     RISK_COLOURS,
     AssessmentMethod,
     ControlKind,
@@ -32,7 +33,8 @@ from .choices import (
 class RiskPoint(TenantRow, TimeStampedModel):
     """A place or work activity at a site whose risks are identified, graded and controlled.
 
-    ``grade``, ``risk_value`` and ``assessed_at`` repeat the current assessment so that lists,
+    ``grade``, ``risk_value``, ``method`` and ``assessed_at`` repeat the current assessment so
+    that lists,
     counts and the site's level need no join; they are written only by ``risk_point_assess``.
     An empty ``grade`` means "not assessed", which is never the same as low.
     ``version`` increases on every edit of the description, so that a stale edit page is
@@ -70,6 +72,11 @@ class RiskPoint(TenantRow, TimeStampedModel):
     risk_value = models.DecimalField(
         _("risk value"), max_digits=10, decimal_places=3, null=True, blank=True
     )
+    # The method of the current assessment: a value means nothing without it (20 is a major
+    # risk under the matrix, a low one under LEC).
+    method = models.CharField(
+        _("method"), max_length=10, choices=AssessmentMethod.choices, blank=True, default=""
+    )
     assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
@@ -106,6 +113,12 @@ class RiskPoint(TenantRow, TimeStampedModel):
     def colour(self) -> str:
         """The grade's colour name, or "" when not assessed."""
         return RISK_COLOURS.get(self.grade, "")
+
+    @property
+    def method_short(self) -> str:
+        """The current assessment's method in a word ("LEC", "Matrix"), or "" when not
+        assessed."""
+        return str(METHOD_SHORT.get(self.method, ""))
 
     @property
     def hazard_type_labels(self) -> list[str]:

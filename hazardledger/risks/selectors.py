@@ -9,15 +9,30 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from hazardledger.access.scope import (
+    PROVINCE_CODE,
     get_object_for_user,
+    is_unrestricted,
     restrict,
     scope_region_code,
 )
+from hazardledger.accounts.choices import OrganisationKind
 from hazardledger.regions.choices import CODE_LENGTHS
 from hazardledger.regions.models import Region
 from hazardledger.regions.selectors import under_region
@@ -241,6 +256,26 @@ def site_inspection_status(*, site: Site, today: date | None = None) -> Inspecti
 # --- Dashboard ----------------------------------------------------------------------------------
 
 
+def counts_base_region(*, user: Any) -> str:
+    """The division the risk counts start from when no region is chosen: the user's scope's
+    region; for an enterprise, whose scope is its own sites wherever they are, the smallest
+    division holding all of them (its own region says only where it is registered)."""
+    base = scope_region_code(user)
+    if (
+        is_unrestricted(user)
+        or getattr(user.organisation, "kind", "") != OrganisationKind.ENTERPRISE
+    ):
+        return base
+    bounds = restrict(Site.objects.all(), user, "view").aggregate(
+        low=Min("region_id"), high=Max("region_id")
+    )
+    low, high = bounds["low"], bounds["high"]
+    if not low or not high:
+        return base
+    common = [n for n in CODE_LENGTHS if n <= min(len(low), len(high)) and low[:n] == high[:n]]
+    return low[: common[-1]] if common else PROVINCE_CODE
+
+
 def dashboard_risk_counts(
     *, user: Any, region_code: str | None = None, sector_code: str | None = None
 ) -> dict[str, Any]:
@@ -252,7 +287,7 @@ def dashboard_risk_counts(
     n}, "sites": {grade: n}}]}``; grade "" is "not assessed" and every grade is listed, zero or
     not. A region outside the user's scope simply counts nothing. Five queries whatever the size.
     """
-    base = region_code or scope_region_code(user)
+    base = region_code or counts_base_region(user=user)
     points = restrict(RiskPoint.objects.all(), user, "view")
     sites = restrict(Site.objects.all(), user, "view")
     points = points.filter(under_region("region", base))

@@ -192,8 +192,8 @@ def risk_point_assess(
     2. grade the factors (``grading.assess``); an ``InvalidFactor`` propagates before any write;
     3. lock the risk point row, so two assessors cannot both become "current";
     4. mark the previous current assessment as history and insert the new one;
-    5. copy grade, value and time onto the risk point (not its version: no field of the edit
-       page changes);
+    5. copy grade, value, method and time onto the risk point (not its version: no field of
+       the edit page changes);
     6. write the audit entry (before: the previous grade and value) and the
        ``risks.riskassessment.create`` outbox event, whose changes are the risk point's grade
        and value; after commit its handler refreshes the site's risk level.
@@ -208,11 +208,16 @@ def risk_point_assess(
     assessment.save()
     ensure_in_scope(assessment, actor)
     RiskPoint.objects.filter(pk=locked.pk).update(
-        grade=result.grade, risk_value=result.value, assessed_at=now, updated_at=now
+        grade=result.grade,
+        risk_value=result.value,
+        method=result.method,
+        assessed_at=now,
+        updated_at=now,
     )
-    risk_point.grade, risk_point.risk_value, risk_point.assessed_at = (
+    risk_point.grade, risk_point.risk_value, risk_point.method, risk_point.assessed_at = (
         result.grade,
         result.value,
+        result.method,
         now,
     )
     record(

@@ -10,6 +10,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hazardledger.core.text import join_list
+
 from .choices import HazardType
 from .models import ControlMeasure, RiskAssessment, RiskPoint
 
@@ -86,7 +88,7 @@ def risk_register_rows(points: QuerySet[RiskPoint]) -> Iterator[list[Any]]:
             point.name,
             str(point.get_kind_display()),
             point.location,
-            "、".join(str(hazard_labels.get(code, code)) for code in point.hazard_types),
+            join_list(hazard_labels.get(code, code) for code in point.hazard_types),
             point.consequences,
             str(current.get_method_display()) if current else "",
             _number(current.l) if current else None,

@@ -30,11 +30,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView
 from django_filters.views import FilterView
 
-from hazardledger.access.scope import get_object_for_user, scope_region_code, user_can
+from hazardledger.access.scope import get_object_for_user, user_can
 from hazardledger.accounts.http import AuthenticatedHttpRequest
 from hazardledger.core.errors import ServiceFormMixin
 from hazardledger.core.htmx import HtmxTemplateMixin
 from hazardledger.core.http import safe_next
+from hazardledger.core.pagination import LastPageMixin, nearest_page
 from hazardledger.core.transactions import durable_atomic
 from hazardledger.core.uploads import upload_response
 from hazardledger.regions.selectors import region_filter_choices
@@ -55,6 +56,7 @@ from .forms import (
 from .models import ControlMeasure, RiskPoint, RiskPointPhoto, SiteInspectionSchedule
 from .selectors import (
     control_measure_get,
+    counts_base_region,
     dashboard_risk_counts,
     risk_point_assessment_list,
     risk_point_controls_by_kind,
@@ -87,7 +89,7 @@ def _require(user: Any, model: Any, action: str) -> None:
         raise PermissionDenied
 
 
-class RiskPointListView(LoginRequiredMixin, HtmxTemplateMixin, FilterView):
+class RiskPointListView(LastPageMixin, LoginRequiredMixin, HtmxTemplateMixin, FilterView):
     """The risk register: risk points in scope, worst first, with filters."""
 
     filterset_class = RiskPointFilterSet
@@ -360,7 +362,7 @@ def inspection_due_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, SiteInspectionSchedule, "view")
     overdue_only = request.GET.get("show") == "overdue"
     sites = site_inspection_due_list(user=request.user, include_due_soon=not overdue_only)
-    page = Paginator(sites, 50).get_page(request.GET.get("page"))
+    page = nearest_page(Paginator(sites, 50), request.GET.get("page"))
     rows = [site_inspection_status(site=site) for site in page]
     return render(
         request,
@@ -400,7 +402,7 @@ def risk_counts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Counts of risk points and sites by grade under a region and in a sector."""
     _require(request.user, RiskPoint, "view")
     choices = region_filter_choices(
-        scope_code=scope_region_code(request.user), selected=request.GET.get("region", "")
+        scope_code=counts_base_region(user=request.user), selected=request.GET.get("region", "")
     )
     form = RiskCountsForm(request.GET or None, region_choices=choices)
     region_code, sector_code = None, None

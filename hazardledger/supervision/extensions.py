@@ -88,29 +88,10 @@ def _proposed(user: Any) -> Any:
     return hazards_with_listing_proposed(user=user)
 
 
-def _listing_figures(request: Any) -> dict[str, Any] | None:
-    """Listings in force in the viewer's scope, and how many are past their date."""
-    from hazardledger.hazards.deadlines import local_today
-
-    from .selectors import listings_in_force
-
-    listings = listings_in_force(fetched_by=request.user).order_by()
-    listed = listings.count()
-    if not listed:
-        return None
-    late = listings.filter(required_by__lt=local_today()).count()
-    return {"listings": {"listed": listed, "late": late}}
-
-
 def _register_listings() -> None:
     from django.utils.translation import gettext_lazy as _
 
-    from hazardledger.core.extensions import (
-        Figure,
-        QueueSection,
-        register_figure,
-        register_queue_section,
-    )
+    from hazardledger.core.extensions import QueueSection, register_queue_section
 
     register_panel(
         Panel(
@@ -140,14 +121,6 @@ def _register_listings() -> None:
     )
     register_queue_section(
         QueueSection(name="listed", title=_("Listed for supervision"), queryset=_listed, order=55)
-    )
-    register_figure(
-        Figure(
-            name="supervision.listings",
-            context=_listing_figures,
-            cards="supervision/partials/_listing_figures.html",
-            order=30,
-        )
     )
 
 

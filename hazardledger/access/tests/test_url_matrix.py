@@ -117,6 +117,18 @@ MATRIX: dict[str, tuple[dict[str, Any], str]] = {
     #    anon    insp_a  mgr_a   mgr_b   off_a   prin_a  off_b   grid    auditor admin
     "home": (NO_ARGS,
         "L       200     200     200     200     200     200     200     200     200"),
+    # --- Dashboards (issue 15, reporting): a division's figures for those whose scope covers
+    # it (the site's township on each side; the maps, for Guangzhou); enterprises see only
+    # their own dashboard, whose charts are theirs alone.
+    #    anon    insp_a  mgr_a   mgr_b   off_a   prin_a  off_b   grid    auditor admin
+    "reporting:dashboard": ({"region": O.site.region_id},
+        "L       200/404 200/404 404/200 404     404     404     404     200/404 200"),
+    "reporting:dashboard-charts": ({"region": O.site.region_id},
+        "L       200/404 200/404 404/200 404     404     404     404     200/404 200"),
+    "reporting:dashboard-map": ({"region": "4401"},
+        "L       200     200     404     404     404     404     404     200     200"),
+    "reporting:enterprise-charts": (NO_ARGS,
+        "L       404     404     404     200     200     200     404     404     404"),
     "accounts:login": (NO_ARGS,
         "200     302     302     302     302     302     302     302     302     302"),
     "accounts:logout": (NO_ARGS,
@@ -137,6 +149,9 @@ MATRIX: dict[str, tuple[dict[str, Any], str]] = {
         "L       200     200     200     403     403     403     403     403     200"),
     "registry:site-import-template": (NO_ARGS,
         "L       200     200     200     403     403     403     403     403     200"),
+    # Issue 11 (H11b): confirming an import preview is a POST.
+    "registry:site-import-confirm": (NO_ARGS,
+        "405     405     405     405     405     405     405     405     405     405"),
     "registry:organisation-options": (NO_ARGS,
         "L       200     200     200     200     200     200     200     200     200"),
     "registry:site-detail": ({"pk": O.site},
@@ -300,6 +315,114 @@ MATRIX: dict[str, tuple[dict[str, Any], str]] = {
     "supervision:order-pdf": ({"pk": O.order},
         "L       200/404 200/404 404/200 200/404 200/404 404     404     200/404 200"),
     "supervision:order-signature": ({"pk": O.order},
+        "L       200/404 200/404 404/200 200/404 200/404 404     404     200/404 200"),
+    # --- Signed checkpoints (issue 10): each side's county instance's checkpoint, imported ---
+    #    anon    insp_a  mgr_a   mgr_b   off_a   prin_a  off_b   grid    auditor admin
+    "integrity:checkpoint-list": (NO_ARGS,
+        "L       403     200     200     403     403     403     403     403     200"),
+    "integrity:checkpoint-create": (NO_ARGS,
+        "405     405     405     405     405     405     405     405     405     405"),
+    "integrity:checkpoint-import": (NO_ARGS,
+        "L       403     200     200     403     403     403     403     403     200"),
+    "integrity:checkpoint-detail": ({"pk": O.checkpoint},
+        "L       404     200/404 404/200 404     404     404     404     404     200"),
+    "integrity:checkpoint-export": ({"pk": O.checkpoint},
+        "L       404     200/404 404/200 404     404     404     404     404     200"),
+    # --- Campaigns (issue 16): the side's office issued a campaign for its city in the site's
+    # sector (with a directive file), sent an urging letter to the site's county, and the
+    # weekly report was made; the task is the site's
+    #    anon    insp_a  mgr_a   mgr_b   off_a   prin_a  off_b   grid    auditor admin
+    "campaigns:campaign-list": (NO_ARGS,
+        "L       200     200     200     200     200     200     200     200     200"),
+    "campaigns:campaign-add": (NO_ARGS,
+        "L       403     200     200     403     403     403     403     403     200"),
+    "campaigns:campaign-template": (NO_ARGS,
+        "L       403     200     200     403     403     403     403     403     200"),
+    "campaigns:my-tasks": (NO_ARGS,
+        "L       200     200     200     200     200     200     200     200     200"),
+    "campaigns:task-inspect": ({"pk": O.task},
+        "405     405     405     405     405     405     405     405     405     405"),
+    "campaigns:campaign-detail": ({"pk": O.campaign},
+        "L       200/404 200/404 404/200 200/404 200/404 404     200/404 200/404 200"),
+    "campaigns:campaign-directive": ({"pk": O.campaign},
+        "L       200/404 200/404 404/200 200/404 200/404 404     200/404 200/404 200"),
+    "campaigns:campaign-take-up": ({"pk": O.campaign},
+        "L       403/404 403/404 404/403 403/404 403/404 404     403/404 403/404 403"),
+    "campaigns:campaign-tasks": ({"pk": O.campaign},
+        "L       200/404 200/404 404/200 200/404 200/404 404     200/404 200/404 200"),
+    "campaigns:campaign-assign": ({"pk": O.campaign},
+        "405     405     405     405     405     405     405     405     405     405"),
+    "campaigns:campaign-draw": ({"pk": O.campaign},
+        "L       200/404 200/404 404/200 403/404 403/404 404     403/404 403/404 200"),
+    "campaigns:campaign-hazards": ({"pk": O.campaign},
+        "L       200/404 200/404 404/200 403/404 403/404 404     200/404 200/404 200"),
+    "campaigns:campaign-xlsx": ({"pk": O.campaign},
+        "L       200/404 200/404 404/200 403/404 403/404 404     200/404 200/404 200"),
+    "campaigns:campaign-pdf": ({"pk": O.campaign},
+        "L       200/404 200/404 404/200 403/404 403/404 404     200/404 200/404 200"),
+    "campaigns:circular-add": ({"pk": O.campaign},
+        "L       403/404 200/404 404/200 403/404 403/404 404     403/404 403/404 200"),
+    "campaigns:circular-detail": ({"pk": O.circular},
+        "L       404     200/404 404/200 404     404     404     404     200/404 200"),
+    "campaigns:report-file": ({"pk": O.campaign_report, "fmt": "pdf"},
+        "L       404     200/404 404/200 404     404     404     404     200/404 200"),
+    # --- The chain of responsibility (issue 14): the side's city's entry for the site's sector;
+    # urging and ordering enforcement are POSTs from the hazard page
+    #    anon    insp_a  mgr_a   mgr_b   off_a   prin_a  off_b   grid    auditor admin
+    "responsibility:entry-list": (NO_ARGS,
+        "L       200     200     200     403     403     403     200     200     200"),
+    "responsibility:entry-add": (NO_ARGS,
+        "L       403     200     200     403     403     403     403     403     200"),
+    "responsibility:entry-edit": ({"pk": O.entry},
+        "L       403/404 200/404 404/200 404     404     404     404     403/404 200"),
+    "responsibility:entry-delete": ({"pk": O.entry},
+        "405     405     405     405     405     405     405     405     405     405"),
+    "responsibility:entry-export": (NO_ARGS,
+        "L       200     200     200     403     403     403     200     200     200"),
+    "responsibility:entry-import": (NO_ARGS,
+        "L       403     200     200     403     403     403     403     403     200"),
+    "responsibility:entry-import-template": (NO_ARGS,
+        "L       403     200     200     403     403     403     403     403     200"),
+    "responsibility:accountability": (NO_ARGS,
+        "L       403     200     200     403     403     403     403     200     200"),
+    "responsibility:accountability-export": (NO_ARGS,
+        "L       403     200     200     403     403     403     403     200     200"),
+    "responsibility:hazard-urge": ({"hazard_pk": O.hazard},
+        "405     405     405     405     405     405     405     405     405     405"),
+    "responsibility:hazard-decide": ({"hazard_pk": O.hazard},
+        "405     405     405     405     405     405     405     405     405     405"),
+    # --- Reports (issue 15, H15b): a report the side's office asked for, and the side's
+    # enterprise's statistics return for the last quarter, prepared and signed ---------------
+    #    anon    insp_a  mgr_a   mgr_b   off_a   prin_a  off_b   grid    auditor admin
+    "reports:report-list": (NO_ARGS,
+        "L       200     200     200     403     403     403     200     200     200"),
+    "reports:report-add": (NO_ARGS,
+        "405     405     405     405     405     405     405     405     405     405"),
+    "reports:report-detail": ({"pk": O.generated_report},
+        "L       404     200/404 404/200 404     404     404     404     404     200"),
+    "reports:report-pdf": ({"pk": O.generated_report},
+        "L       404     200/404 404/200 404     404     404     404     404     200"),
+    "reports:report-xlsx": ({"pk": O.generated_report},
+        "L       404     200/404 404/200 404     404     404     404     404     200"),
+    "reports:ranking": (NO_ARGS,
+        "L       200     200     200     403     403     403     200     200     200"),
+    "reports:ranking-xlsx": (NO_ARGS,
+        "L       200     200     200     403     403     403     200     200     200"),
+    "reports:ranking-pdf": (NO_ARGS,
+        "L       200     200     200     403     403     403     200     200     200"),
+    "reports:return-list": (NO_ARGS,
+        "L       200     200     200     200     200     200     200     200     200"),
+    "reports:return-export": (NO_ARGS,
+        "L       200     200     200     403     403     403     200     200     200"),
+    "reports:return-prepare": (NO_ARGS,
+        "405     405     405     405     405     405     405     405     405     405"),
+    "reports:return-detail": ({"pk": O.statistics_return},
+        "L       200/404 200/404 404/200 200/404 200/404 404     404     200/404 200"),
+    "reports:return-sign": ({"pk": O.statistics_return},
+        "L       403/404 403/404 404/403 403/404 302/404 404     404     403/404 403"),
+    "reports:return-pdf": ({"pk": O.statistics_return},
+        "L       200/404 200/404 404/200 200/404 200/404 404     404     200/404 200"),
+    "reports:return-signature": ({"pk": O.statistics_return},
         "L       200/404 200/404 404/200 200/404 200/404 404     404     200/404 200"),
 }
 # fmt: on
@@ -497,6 +620,27 @@ class Objects:
             )
 
     @cached_property
+    def checkpoint(self) -> Any:
+        """A checkpoint of the side's city instance, as the province holds it (issue 10)."""
+        from hazardledger.integrity.tests.factories import imported_checkpoint
+
+        code = self.site.region_id[:4]
+        return imported_checkpoint(region_code=code, instance=f"city-{code}")
+
+    @cached_property
+    def entry(self) -> Any:
+        """The side's city's entry on the responsibility list for the site's sector (issue 14)."""
+        from hazardledger.responsibility.models import ResponsibilityEntry, ResponsibleOfficial
+
+        made = ResponsibilityEntry.objects.create(
+            region_id=self.site.region_id[:4], sector_id=self.site.sector_id
+        )
+        ResponsibleOfficial.objects.create(
+            entry=made, side="government", name="王明", post="副市长", phone="020-80000001"
+        )
+        return made
+
+    @cached_property
     def risk_point(self) -> Any:
         return RiskPointFactory(site=self.site)
 
@@ -509,6 +653,109 @@ class Objects:
         with _committed():
             return risk_point_photo_add(
                 actor=self.people.officer, risk_point=self.risk_point, image=png_upload()
+            )
+
+    # --- campaigns (issue 16) ---------------------------------------------------------------
+
+    @cached_property
+    def campaign(self) -> Any:
+        """The side's office's campaign for its city in the site's sector, with a directive."""
+        from hazardledger.campaigns.services import CampaignInput, campaign_issue
+        from hazardledger.hazards.tests.factories import pdf_upload
+
+        today = timezone.localdate()
+        with _committed():
+            return campaign_issue(
+                actor=self.people.office,
+                data=CampaignInput(
+                    title="专项整治",
+                    starts_on=today - timedelta(days=5),
+                    ends_on=today + timedelta(days=30),
+                    regions=[self.site.region_id[:4]],
+                    sectors=[self.site.sector_id],
+                    directive_file=pdf_upload(),
+                ),
+            )
+
+    @cached_property
+    def task(self) -> Any:
+        from hazardledger.campaigns.models import Task
+
+        return Task.objects.get(root=self.campaign, site=self.site)
+
+    @cached_property
+    def circular(self) -> Any:
+        """An urging letter from the side's office to the site's county."""
+        from hazardledger.campaigns.services import circular_send
+
+        with _committed():
+            return circular_send(
+                actor=self.people.office,
+                campaign=self.campaign,
+                kind="urging",
+                region=self.site.region_id[:6],
+                text="请加快检查进度",
+            )
+
+    @cached_property
+    def campaign_report(self) -> Any:
+        from hazardledger.campaigns.tasks import campaign_report_make
+
+        with _committed():
+            return campaign_report_make(campaign=self.campaign, as_of=timezone.localdate())
+
+    # --- reports (issue 15, H15b) -----------------------------------------------------------
+
+    @cached_property
+    def generated_report(self) -> Any:
+        """A monthly report the side's office asked for, made (its files stand in for the
+        worker's: the matrix checks who may fetch them, not what they hold)."""
+        from django.core.files.base import ContentFile
+
+        from hazardledger.reports.periods import period_containing
+        from hazardledger.reports.services import report_request
+
+        report = report_request(
+            actor=self.people.office,
+            kind="monthly",
+            period=period_containing("month", timezone.localdate()),
+        )
+        report.pdf.save("r.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        report.xlsx.save("r.xlsx", ContentFile(b"PK\x03\x04"), save=False)
+        report.status = "done"
+        report.save()
+        return report
+
+    @cached_property
+    def statistics_return(self) -> Any:
+        """The side's enterprise's return for the last quarter, prepared by its officer and
+        signed by its principal."""
+        from hazardledger.accounts.models import User
+        from hazardledger.reports.periods import period_containing
+        from hazardledger.reports.returns import ReturnPeriodKey
+        from hazardledger.reports.services import (
+            return_prepare,
+            return_submit,
+            signature_from_bytes,
+        )
+
+        quarter = period_containing("quarter", timezone.localdate()).previous()
+        key = ReturnPeriodKey("quarter", quarter.year, quarter.number)
+        principal = User.objects.filter(
+            organisation_id=self.site.organisation_id, role=Role.ENTERPRISE_PRINCIPAL
+        ).first() or UserFactory(
+            username=f"principal_{self.site.pk}",
+            role=Role.ENTERPRISE_PRINCIPAL,
+            organisation_id=self.site.organisation_id,
+        )
+        with _committed():
+            prepared = return_prepare(actor=self.people.officer, key=key)
+            return return_submit(
+                actor=principal,
+                statistics_return=prepared,
+                version=prepared.version,
+                principal_name="王总",
+                signature=signature_from_bytes(png_upload().read()),
             )
 
 

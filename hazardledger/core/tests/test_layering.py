@@ -40,7 +40,9 @@ NEXT_WAVE = frozenset(
         "campaigns",
         "enforcement",
         "reporting",
+        "reports",
         "api",
+        "integrity",
     }
 )
 # The apps each layer may not import. ``core`` imports no app at all (None).
@@ -50,6 +52,11 @@ FORBIDDEN_IMPORTS: dict[str, frozenset[str] | None] = {
     "hazards": frozenset({"inspections", "risks"}) | NEXT_WAVE,
     "inspections": frozenset({"risks"}) | NEXT_WAVE,
     "risks": NEXT_WAVE,
+    # Issue 14: the chain of responsibility builds on the ledger and links to supervision's
+    # pages; the apps after it (dashboards, campaigns, enforcement, the API) are not its.
+    "responsibility": frozenset({"campaigns", "enforcement", "reporting", "api"}),
+    # Issue 15 (H15b): the rollups do not know the documents made from them.
+    "reporting": frozenset({"reports"}),
 }
 
 
@@ -286,6 +293,15 @@ def test_supervision_changes_hazards_only_through_the_workflow() -> None:
     assert offences == [], (
         "supervision acts on hazards only through hazards.workflow.hazard_transition:\n"
         + "\n".join(offences)
+    )
+
+
+def test_responsibility_changes_hazards_only_through_the_workflow() -> None:
+    """Issue 14: the escalation job and an official's urging act on hazards through the
+    workflow (``hazard_transition``, ``hazard_transition_many``), never by writing them."""
+    offences = hazard_write_offences("responsibility")
+    assert offences == [], (
+        "responsibility acts on hazards only through hazards.workflow:\n" + "\n".join(offences)
     )
 
 

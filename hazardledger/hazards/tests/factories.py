@@ -121,6 +121,16 @@ DEFAULT_DATA: dict[str, Any] = {
         "listing_id": 1,
         "document_number": "穗安办摘〔2026〕1号",
     },
+    HazardAction.ESCALATE: lambda hazard: {
+        "step": "county",
+        "reason": "overdue",
+        "region_code": hazard.region_id[:6],
+        "days": 7,
+    },
+    HazardAction.URGE: lambda hazard: {
+        "message": "请立即整改",
+        "region_code": hazard.region_id[:4],
+    },
 }
 
 

@@ -4,6 +4,7 @@ moved only by events, entered again on reopening, shown once with its history.""
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -154,7 +155,13 @@ def test_the_backfill_gives_open_hazards_the_default_as_a_verified_system_event(
     event = HazardEvent.objects.get(hazard=open_one, action="system_update")
     assert (event.actor_id, event.actor_name) == (None, "system")
     assert event.changes == {"deadline": [None, open_one.deadline.isoformat()]}
-    assert verify_all()[2] == []
+    # Migration 0008 gives these system events their audit entries.
+    import_module("hazardledger.hazards.migrations.0008_system_events_audited").backfill(
+        apps, SimpleNamespace(connection=SimpleNamespace(alias="default"))
+    )
+    # (The closed hazard's deadline was emptied behind its history's back to imitate the
+    # columns before the migration: only the two the migration changed are checked.)
+    assert verify_all(hazard_ids=[open_one.pk, by_inspection.pk])[2] == []
 
 
 def test_a_hazard_a_regulator_found_is_marked_so(users, sites):

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from hazardledger.audit.models import AuditEvent
 from hazardledger.core.models import OutboxEvent
 from hazardledger.hazards.choices import HazardAction, HazardGrade, HazardStatus
 from hazardledger.hazards.history import (
@@ -60,10 +61,11 @@ CHANGED_BY_GRADE: dict[tuple[str, str], set[str]] = {
     (A.ACCEPT, HazardGrade.MAJOR): {"status", "closed_at", "accepted_by_name", "review_due"},
     (A.REJECT, HazardGrade.MAJOR): {"status", "completed_at", "review_due"},
 }
-# Actions that need a setup of their own (a coal mine's sign-off, delisting a listed hazard)
-# or change the grade the outbox event reports: test_major_acceptance.py,
-# test_supervision_actions.py and test_workflow_fixes.py test them.
-SEPARATE = {A.SIGN_OFF, A.DELIST, A.REGRADE}
+# Actions that need a setup of their own (a coal mine's sign-off, delisting a listed hazard,
+# the escalation job's and an escalated hazard's urging) or change the grade the outbox event
+# reports: test_major_acceptance.py, test_supervision_actions.py, test_workflow_fixes.py and
+# the responsibility app's tests test them.
+SEPARATE = {A.SIGN_OFF, A.DELIST, A.REGRADE, A.ESCALATE, A.URGE}
 # Statuses a hazard of a grade never reaches (a major hazard is not fixed on the spot; a
 # general hazard's plan needs no approval).
 UNREACHABLE = {(S.FIXED, HazardGrade.MAJOR), (S.PLAN_PENDING, HazardGrade.GENERAL)}
@@ -183,7 +185,8 @@ def _behind_the_back():
 
 def _format_1_hazard(users, sites) -> Hazard:
     """A hazard whose history was written before events carried their changes: its events
-    rewritten as format 1 (no changes, the old hash), as an existing database holds them."""
+    rewritten as format 1 (no changes, the old hash), as an existing database holds them, with
+    the audit trail's entries naming those hashes."""
     hazard = hazard_in_state(
         status=S.CLOSED,
         grade=HazardGrade.GENERAL,
@@ -199,6 +202,9 @@ def _format_1_hazard(users, sites) -> Hazard:
             HazardEvent.objects.filter(pk=event.pk).update(
                 format=1, changes={}, prev_hash=prev, hash=event.hash
             )
+            AuditEvent.objects.filter(
+                object_type="hazards.hazard", object_id=str(hazard.pk), data__event=event.seq
+            ).update(data={"event": event.seq, "hash": event.hash})
             prev = event.hash
     Hazard.objects.filter(pk=hazard.pk).update(history_head=prev)
     return hazard
@@ -222,7 +228,11 @@ def test_the_hash_covers_the_format_and_the_changes(users, sites):
     altered = "altered: its content no longer matches its hash"
     with _behind_the_back():
         HazardEvent.objects.filter(pk=event.pk).update(changes={"grade": [None, "major"]})
-    assert [p.message for p in verify_all(hazard_ids=[hazard.pk])[2]] == [altered]
+    # (The altered changes also no longer replay to the hazard's grade.)
+    assert [p.message for p in verify_all(hazard_ids=[hazard.pk])[2]] == [
+        altered,
+        "grade is general, but its history says major (event 1): changed without an event",
+    ]
     # Passing a format 2 event off as format 1 (whose hash ignores changes) shows too.
     with _behind_the_back():
         HazardEvent.objects.filter(pk=event.pk).update(changes=event.changes, format=1)

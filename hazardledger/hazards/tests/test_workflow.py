@@ -101,15 +101,32 @@ for _state in {*_OPEN_STATES[G], *_OPEN_STATES[M]}:
         EXPECTED[(_state, A.LIST)] = {M: (_target, {"manager_a"})}
     if _state not in (S.FIXED, S.PLAN_PENDING):
         EXPECTED[(_state, A.REGRADE)] = dict.fromkeys(_both, (_target, REG))
+# Issue 14: the escalation job's step (the system acts with the administrator's role) from
+# every open state; urging, only at a level the hazard was escalated to, which these hazards
+# never were (refused as not possible for the officials who may urge, not allowed for others).
+for _state in {*_OPEN_STATES[G], *_OPEN_STATES[M]}:
+    _target = S.RECTIFYING if _state == "rectifying+ext" else _state
+    _both = [g for g in (G, M) if _state in _OPEN_STATES[g]]
+    EXPECTED[(_state, A.ESCALATE)] = dict.fromkeys(_both, (_target, {"admin"}))
+    EXPECTED[(_state, A.URGE)] = dict.fromkeys(_both, (_target, set()))
 # Moves that exist but whose precondition fails on these hazards: a coal mine's sign-off at
 # a chemical plant (refused as not possible, whoever asks).
-PRECONDITION_FAILS = {(S.SUBMITTED, A.SIGN_OFF)}
+PRECONDITION_FAILS = {(S.SUBMITTED, A.SIGN_OFF)} | {
+    (state, A.URGE) for state in {*_OPEN_STATES[G], *_OPEN_STATES[M]}
+}
 
 ACTIONS = [a for a in A.values if a != A.RECORD]
 # Actions that keep the status and leave the version that guards an open page (issue 9,
 # item 2): asking for more time changes nothing the page shows. Every other action bumps it
 # (a move; approving a new deadline; closing an extension decision).
-KEEPS_VERSION = {A.REQUEST_EXTENSION, A.UPDATE_INTERIM, A.NOTIFY_WORKFORCE, A.SIGN_OFF}
+KEEPS_VERSION = {
+    A.REQUEST_EXTENSION,
+    A.UPDATE_INTERIM,
+    A.NOTIFY_WORKFORCE,
+    A.SIGN_OFF,
+    A.ESCALATE,
+    A.URGE,
+}
 
 
 def _kwargs(action: str, hazard: Hazard) -> dict:

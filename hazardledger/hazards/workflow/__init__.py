@@ -18,6 +18,7 @@ from .rules import (
     RULES,
     ActionInput,
     DelistInput,
+    EscalateInput,
     FixInput,
     HazardInput,
     InterimInput,
@@ -32,6 +33,7 @@ from .rules import (
     RequestExtensionInput,
     SignOffInput,
     SubmitInput,
+    UrgeInput,
     VoidInput,
     action_input,
     allowed_actions,
@@ -41,7 +43,7 @@ from .rules import (
     rule_for,
     transition_check,
 )
-from .service import hazard_transition
+from .service import hazard_transition, hazard_transition_many
 from .table import (
     MOVES,
     STATUS_ACTIONS,
@@ -63,6 +65,7 @@ __all__ = [
     "ActionInput",
     "ConcurrentEditError",
     "DelistInput",
+    "EscalateInput",
     "FixInput",
     "HazardInput",
     "InterimInput",
@@ -82,11 +85,13 @@ __all__ = [
     "SubmitInput",
     "Transition",
     "TransitionNotAllowed",
+    "UrgeInput",
     "VoidInput",
     "action_input",
     "allowed_actions",
     "check_files",
     "hazard_transition",
+    "hazard_transition_many",
     "history_append",
     "needs_evaluation",
     "pending_extension",

@@ -29,6 +29,7 @@ from .errors import ConcurrentEditError
 from .rules import (
     ActionInput,
     DelistInput,
+    EscalateInput,
     InterimInput,
     ListInput,
     NotifyWorkforceInput,
@@ -40,6 +41,7 @@ from .rules import (
     RequestExtensionInput,
     SignOffInput,
     SubmitInput,
+    UrgeInput,
     VoidInput,
     is_coal_mine,
     needs_evaluation,
@@ -113,7 +115,13 @@ def hazard_outbox_event(
     *, hazard: Hazard, event: HazardEvent, actor: Any, from_status: str, to_status: str
 ) -> OutboxEvent:
     """The outbox event of one history event (built, not saved): topic
-    ``hazards.hazard.<action>`` with the site, the grade, the move and the changed fields."""
+    ``hazards.hazard.<action>`` with the site, the grade, the move and the changed fields (and,
+    for the actions in ``OUTBOX_EVENT_DATA``, those keys of the event's data)."""
+    extra = {
+        key: event.data[key]
+        for key in OUTBOX_EVENT_DATA.get(event.action, ())
+        if key in (event.data or {})
+    }
     return outbox_build(
         topic=f"hazards.hazard.{event.action}",
         obj=hazard,
@@ -124,9 +132,19 @@ def hazard_outbox_event(
             "from_status": from_status,
             "to_status": to_status,
             "changes": event.changes,
+            **extra,
         },
         at=event.created_at,
     )
+
+
+# Actions whose outbox events also carry these keys of the event's data (issue 14: the step
+# and the level an escalation reached, an urging's message), so handlers need not read the
+# history.
+OUTBOX_EVENT_DATA: dict[str, tuple[str, ...]] = {
+    A.ESCALATE: ("step", "reason", "region_code", "days"),
+    A.URGE: ("message", "region_code"),
+}
 
 
 @dataclass
@@ -373,6 +391,18 @@ def _delist(step: Step) -> None:
     step.event_data.update(listing_id=value.listing_id, document_number=value.document_number)
 
 
+def _escalate(step: Step) -> None:
+    value = cast(EscalateInput, step.input)
+    step.event_data.update(
+        step=value.step, reason=value.reason, region_code=value.region_code, days=value.days
+    )
+
+
+def _urge(step: Step) -> None:
+    value = cast(UrgeInput, step.input)
+    step.event_data.update(message=value.message, region_code=value.region_code)
+
+
 def no_effect(step: Step) -> None:
     """The effect of an action that writes nothing but its event (and the status): such an
     action needs no entry in ``EFFECTS``."""
@@ -398,6 +428,8 @@ EFFECTS: dict[str, Callable[[Step], None]] = {
     A.ORDER: _order,
     A.LIST: _list,
     A.DELIST: _delist,
+    A.ESCALATE: _escalate,
+    A.URGE: _urge,
 }
 
 

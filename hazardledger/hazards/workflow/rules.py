@@ -33,6 +33,9 @@ from hazardledger.core.errors import Invalid
 from hazardledger.registry.choices import SiteKind
 
 from ..choices import (
+    ESCALATING_STEPS,
+    EscalationReason,
+    EscalationStepName,
     Evaluator,
     EvidenceStage,
     ExtensionStatus,
@@ -503,6 +506,71 @@ class VoidInput(ReasonInput):
             raise Invalid({"duplicate_of": [message]})
 
 
+def _int(value: Any, name: str) -> int:
+    if isinstance(value, bool):
+        raise Invalid({name: [_("Enter a whole number.")]})
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Invalid({name: [_("Enter a whole number.")]}) from None
+
+
+def _region_code_errors(errors: dict[str, list[str]], value: str) -> None:
+    from hazardledger.regions.selectors import is_valid_code
+
+    if not is_valid_code(value):
+        errors["region_code"] = [_("Give the division code of the level.")]
+
+
+@dataclass(frozen=True)
+class EscalateInput(ActionInput):
+    """A step of the escalation job (the responsibility app, issue 14): which step, why, the
+    division of the level that receives it and the days past the deadline (negative before
+    it)."""
+
+    step: str = ""
+    reason: str = ""
+    region_code: str = ""
+    days: int = field(default=0, metadata={"coerce": _int})
+
+    def validate(self, *, hazard: Hazard, today: date) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.step not in EscalationStepName.values:
+            errors["step"] = [_("Unknown escalation step.")]
+        if self.reason not in EscalationReason.values:
+            errors["reason"] = [_("Unknown escalation reason.")]
+        _region_code_errors(errors, self.region_code)
+        if abs(self.days) > 36500:
+            errors["days"] = [_("Enter a whole number.")]
+        if errors:
+            raise Invalid(errors)
+
+
+# The longest message an official may send when urging.
+URGE_MESSAGE_MAX = 500
+
+
+@dataclass(frozen=True)
+class UrgeInput(ActionInput):
+    """An official urges (催办) the responsible parties of an escalated hazard (the
+    responsibility app): the message and the division of the official's level."""
+
+    message: str = ""
+    region_code: str = ""
+
+    def validate(self, *, hazard: Hazard, today: date) -> None:
+        errors: dict[str, list[str]] = {}
+        if not self.message:
+            errors["message"] = [_("Write the message to the responsible parties.")]
+        elif len(self.message) > URGE_MESSAGE_MAX:
+            errors["message"] = [
+                _("At most %(n)d characters.") % {"n": URGE_MESSAGE_MAX},
+            ]
+        _region_code_errors(errors, self.region_code)
+        if errors:
+            raise Invalid(errors)
+
+
 # --- preconditions ----------------------------------------------------------------------------
 
 
@@ -573,6 +641,29 @@ def _can_accept(hazard: Hazard, actor: Any, pending: ExtensionRequest | None) ->
             )
 
 
+def escalated_region_codes(hazard: Hazard) -> set[str]:
+    """The divisions the hazard was escalated to (its ``escalate`` events of the county, city
+    or province step)."""
+    rows = hazard.events.filter(action=A.ESCALATE).values_list("data", flat=True)
+    return {
+        str(row.get("region_code", ""))
+        for row in rows
+        if isinstance(row, dict) and row.get("step") in ESCALATING_STEPS
+    }
+
+
+def _can_urge(hazard: Hazard, actor: Any, pending: ExtensionRequest | None) -> None:
+    """Only the levels a hazard was escalated to urge it: the official's division is one the
+    hazard reached, or above one (a higher level may always step in)."""
+    from hazardledger.regions.selectors import is_under
+
+    organisation = getattr(actor, "organisation", None)
+    own = str(getattr(organisation, "region_id", "") or "")
+    reached = escalated_region_codes(hazard)
+    if not own or not any(is_under(code, own) for code in reached):
+        raise InvalidTransition(_("Only a level the hazard was escalated to can urge it."))
+
+
 def _decidable_extensions(user: Any) -> Q:
     """Hazards with a pending request someone else made (the queue's view of the
     precondition of deciding one)."""
@@ -627,6 +718,8 @@ RULES: dict[str, Rule] = {
     A.ORDER: Rule(OrderInput),
     A.LIST: Rule(ListInput),
     A.DELIST: Rule(DelistInput),
+    A.ESCALATE: Rule(EscalateInput),
+    A.URGE: Rule(UrgeInput, precondition=_can_urge),
 }
 
 

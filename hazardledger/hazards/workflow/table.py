@@ -147,6 +147,11 @@ STATUS_ACTIONS: tuple[StatusAction, ...] = (
     StatusAction(A.ORDER, _OPEN, _both("order"), bumps_version=True),
     StatusAction(A.LIST, _OPEN_MAJOR, _by_grade(None, "list"), bumps_version=True),
     StatusAction(A.DELIST, frozenset({S.CLOSED}), _by_grade(None, "delist"), bumps_version=True),
+    # The responsibility app's actions (issue 14): a step of the escalation job (the system),
+    # and an official urging the responsible parties at the level the hazard reached. Both
+    # only add to the record: nobody's open page goes stale because of them.
+    StatusAction(A.ESCALATE, _OPEN, _both("escalate"), bumps_version=False),
+    StatusAction(A.URGE, _OPEN, _both("urge"), bumps_version=False),
 )
 
 

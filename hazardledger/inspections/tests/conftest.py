@@ -19,6 +19,7 @@ from hazardledger.hazards.tests.factories import hazard_data, png_upload
 from hazardledger.hazards.workflow import hazard_transition
 from hazardledger.inspections.checklists import checklists_load_shipped
 from hazardledger.inspections.models import Checklist
+from hazardledger.inspections.selectors import checklist_items_for_site
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +53,7 @@ def sync_document(
     """A complete, valid submission: every item passes except those in ``fail`` (code: note)."""
     fail = fail or {}
     results = []
-    for item in inspection.checklist.items.order_by("position"):
+    for item in checklist_items_for_site(checklist=inspection.checklist, site=inspection.site):
         outcome = "fail" if item.code in fail else "pass"
         results.append(
             {

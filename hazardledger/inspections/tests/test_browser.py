@@ -78,6 +78,10 @@ def _confirm(phone, code, *, major=False):
             )
         phone.locator("input[name$='interim_measures'][value='people_withdrawn']").check()
         phone.locator("input[name$='interim_measures'][value='warnings_posted']").check()
+    # Issue 11: where at the site is the inspector's to say (no checklist section prefilled).
+    location = phone.locator("input[name$='location']")
+    assert location.input_value() == ""
+    location.fill("2号储罐区")
     phone.get_by_test_id("confirm-draft").click()
     phone.wait_for_url(re.compile(r".*/inspections/\d+/$"))
 
@@ -101,6 +105,9 @@ def test_inspector_scans_runs_the_checklist_and_the_ledger_gets_a_major_and_a_ge
     assert inspection.latitude is not None  # the phone's GPS
     assert inspection.inspector_signature and inspection.site_signature
     assert ItemPhoto.objects.filter(result__item__code="hc-12").count() == 1
+    # Issue 11: the photo keeps the name it had on the phone.
+    assert ItemPhoto.objects.get(result__item__code="hc-12").original_name == "alarm.jpg"
+    assert phone.get_by_test_id("item-photo").inner_text() == "alarm.jpg"
 
     _confirm(phone, "hc-12", major=True)
     _confirm(phone, "hc-g01")
@@ -111,6 +118,8 @@ def test_inspector_scans_runs_the_checklist_and_the_ledger_gets_a_major_and_a_ge
     assert Hazard.objects.count() == 2
     assert "安监总管三〔2017〕121号" in major.grade_basis and "hc-12" in major.grade_basis
     assert major.evidence.count() == 1
+    assert major.evidence.get().original_name == "alarm.jpg"
+    assert (major.location, general.location) == ("2号储罐区", "2号储罐区")
     assert general.grade_basis == "《安全生产法》第三十五条"
     queue = {section.key: section for section in hazard_queue(user=users.inspector_a)}
     assert [h.pk for h in queue["major"].hazards] == [major.pk]

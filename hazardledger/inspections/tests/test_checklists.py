@@ -39,6 +39,21 @@ REQUIRED = {
     "building_construction",
     "self_built_houses",
     "flood_season",
+    "fishing_vessels",
+    "inland_water",
+    "road_transport",
+}
+# The sectors the 2023 national special action named (domain.md 0.5): each has a checklist.
+ORDER_SECTORS = {
+    "mines",
+    "hazardous_chemicals",
+    "road_traffic",
+    "water_traffic",
+    "building_construction",
+    "fire_protection",
+    "town_gas",
+    "fishing_vessels",
+    "industry_trade",
 }
 
 
@@ -71,19 +86,33 @@ def test_every_major_item_cites_a_clause_of_its_sector(db, path):
             assert clause.sector in spec.data["sectors"], item["code"]
 
 
-def test_every_clause_exists_in_the_domain_brief():
-    """The clause list in the repository against shared/domain.md section 5.
-
-    Skipped on a machine without the brief; under CI (``CI`` set) the brief must be there, so
-    a missing copy fails instead of quietly checking nothing.
-    """
-    if not DOMAIN_MD.exists():
+def domain_brief_text(path: Path = DOMAIN_MD) -> str:
+    """The domain brief's text. Skips the calling test on a machine without the brief; under
+    CI (``CI`` true) the brief must be there, so a missing copy fails instead of quietly
+    checking nothing."""
+    if not path.exists():
         if env_bool("CI", False):
-            pytest.fail(f"{DOMAIN_MD} is absent: CI must keep a copy of shared/ beside the clone")
-        pytest.skip(f"{DOMAIN_MD} is absent (CI keeps a copy of shared/ beside the clone)")
-    text = DOMAIN_MD.read_text(encoding="utf-8")
+            pytest.fail(f"{path} is absent: CI must keep a copy of shared/ beside the clone")
+        pytest.skip(f"{path} is absent (CI keeps a copy of shared/ beside the clone)")
+    return path.read_text(encoding="utf-8")
+
+
+def test_every_clause_exists_in_the_domain_brief():
+    """The clause list in the repository (every checklist's major clauses, the new sectors'
+    included) against shared/domain.md section 5."""
+    text = domain_brief_text()
     problems = [clause_check_domain(clause=c, domain_text=text) for c in clauses_load().values()]
     assert [p for p in problems if p] == []
+
+
+def test_a_missing_brief_fails_under_ci_and_skips_elsewhere(monkeypatch, tmp_path):
+    missing = tmp_path / "shared" / "domain.md"
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must keep a copy"):
+        domain_brief_text(missing)
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        domain_brief_text(missing)
 
 
 def test_the_clause_list_is_not_empty_for_the_sectors_with_a_standard():
@@ -94,7 +123,126 @@ def test_the_clause_list_is_not_empty_for_the_sectors_with_a_standard():
         "industry_trade",
         "town_gas",
         "building_construction",
+        "road_traffic",
+        "water_traffic",
+        "fishing_vessels",
     } <= sectors
+
+
+def test_every_sector_the_order_names_has_a_checklist(checklists):
+    covered = {sector for c in checklists.values() for sector in c.sectors}
+    assert covered >= ORDER_SECTORS, ORDER_SECTORS - covered
+
+
+@pytest.mark.parametrize(
+    ("code", "clauses"),
+    [
+        ("fishing_vessels", {f"fish-{n}" for n in range(1, 9)}),
+        ("inland_water", {f"water-a4-{n}" for n in range(1, 8)}),
+        ("road_transport", {"road-a3-1", "road-a3-2", "road-a3-3", "road-a3-4", "road-a4-1"}),
+        (
+            "building_construction",
+            {
+                "hmc-a8-towers",
+                "hmc-a8-hoists",
+                "hmc-a8-erection",
+                "hmc-a8-arrester",
+                "hmc-a8-foundation",
+                "hmc-a9-supports",
+                "hmc-a9-trusses",
+            },
+        ),
+        ("industry_trade", {f"it-a6-{n}" for n in (2, 3, 5, 6, 7, 8)}),
+    ],
+)
+def test_the_new_items_cite_their_clauses(checklists, code, clauses):
+    cited = set(checklists[code].items.values_list("major_clause", flat=True))
+    assert clauses <= cited, clauses - cited
+
+
+def test_an_open_pit_and_an_underground_coal_mine_get_different_items(
+    client, checklists, users, orgs
+):
+    """The open pit gets the slope items (monitoring, stability analysis, evacuation on
+    falling rock: the Xinjing accident) and none of the methane and ventilation items; the
+    underground mine the reverse; the field page and the submission follow the mine type."""
+    from hazardledger.inspections.selectors import checklist_items_for_site
+    from hazardledger.inspections.sync import inspection_sync
+    from hazardledger.inspections.tests.conftest import sync_document
+    from hazardledger.registry.tests.factories import SiteFactory
+
+    mine = {"kind": "coal_mine", "sector_id": "mines", "region_id": "440106001"}
+    open_pit = SiteFactory(name="露天煤矿", mine_type="open_pit", **mine)
+    underground = SiteFactory(name="井工煤矿", mine_type="underground", **mine)
+    unknown = SiteFactory(name="类型未登记煤矿", **mine)
+    coal = checklists["coal_mine"]
+    codes = {
+        site.name: {i.code for i in checklist_items_for_site(checklist=coal, site=site)}
+        for site in (open_pit, underground, unknown)
+    }
+    slope = {"coal-16", "coal-g01", "coal-g04", "coal-g05", "coal-g06"}
+    methane_ventilation = {"coal-02", "coal-03", "coal-04", "coal-05"}
+    assert slope <= codes["露天煤矿"] and not methane_ventilation & codes["露天煤矿"]
+    assert methane_ventilation <= codes["井工煤矿"] and not slope & codes["井工煤矿"]
+    assert codes["类型未登记煤矿"] == codes["露天煤矿"] | codes["井工煤矿"]
+    shared = {"coal-01", "coal-07", "coal-12", "coal-13", "coal-15"}
+    assert shared <= codes["露天煤矿"] & codes["井工煤矿"]
+
+    inspections = {
+        site.name: inspection_plan(
+            actor=users.admin,
+            site=site,
+            kind="routine",
+            checklist=coal,
+            planned_on=date.today(),
+            start=True,
+        )
+        for site in (open_pit, underground)
+    }
+    client.force_login(users.admin)
+    page = client.get(reverse("inspections:inspection-conduct", args=[inspections["露天煤矿"].pk]))
+    assert b'data-testid="item-coal-g06"' in page.content
+    assert b'data-testid="item-coal-05"' not in page.content
+    # The open pit's submission answers only its own items; an underground item is refused.
+    pit = inspections["露天煤矿"]
+    document = sync_document(pit)
+    stray = coal.items.get(code="coal-05")
+    bad = {
+        **document,
+        "results": [*document["results"], {**document["results"][0], "item": stray.pk}],
+    }
+    with pytest.raises(ValidationError) as exc:
+        inspection_sync(actor=users.admin, inspection=pit, document=bad)
+    assert any("not on this checklist" in m for m in exc.value.messages)
+    inspection_sync(actor=users.admin, inspection=pit, document=document)
+    pit.refresh_from_db()
+    assert pit.status == "submitted"
+    assert set(pit.results.values_list("item__code", flat=True)) == codes["露天煤矿"]
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        ('when = { depth = "deep" }', "unknown site attribute"),
+        ('when = { mine_type = "sideways" }', "must be one or more of"),
+        ("when = { mine_type = [] }", "must be one or more of"),
+        ('when = "open_pit"', "must be a table"),
+    ],
+)
+def test_a_bad_condition_is_refused(db, when, message):
+    text = HEAD + 'sectors = ["mines"]\n' + ITEM + when + "\n"
+    with pytest.raises(ValidationError) as exc:
+        checklist_load(text=text)
+    assert any(message in m for m in exc.value.messages), exc.value.messages
+    assert not Checklist.objects.filter(code="x").exists()
+
+
+def test_a_condition_loads_and_exports_back(db):
+    text = HEAD + 'sectors = ["mines"]\n' + ITEM + 'when = { mine_type = "open_pit" }\n'
+    checklist, created = checklist_load(text=text)
+    assert created and checklist.items.get().conditions == {"mine_type": ["open_pit"]}
+    again, created = checklist_load(text=checklist_to_toml(checklist))
+    assert not created and again.pk == checklist.pk
 
 
 def test_a_clause_not_in_the_brief_is_reported():

@@ -367,7 +367,10 @@ def test_an_import_is_audited_once_and_writes_one_event_per_site(
         "file": "sites.xlsx",
         "count": 2,
         "sites": sorted(site.pk for site in sites.values()),
+        "updated": [],
+        "batch": str(sites["导入甲"].import_batch),
     }
+    assert sites["导入甲"].import_batch == sites["导入乙"].import_batch is not None
     events = list(OutboxEvent.objects.order_by("pk"))
     assert [(e.topic, e.object_id, e.region_code) for e in events] == [
         ("registry.site.import", str(sites["导入甲"].pk), "440106001"),

@@ -141,7 +141,8 @@ def test_an_assessment_refreshes_the_site_level_after_commit(
         "grade": "large",
         "changes": {"grade": ["", "large"], "risk_value": [None, "252"]},
     }
-    assert event.handled == ["risks.site_risk_refresh"] and event.done_at is not None
+    # Other apps' handlers (the dashboards' rollups) may follow; the risk level's ran.
+    assert "risks.site_risk_refresh" in event.handled and event.done_at is not None
 
 
 def test_a_reassessment_to_the_same_grade_records_no_grade_change(

@@ -398,7 +398,8 @@ def test_export_register(client, users, world, sites):
     )
     assert (row["Risk value"], row["Grade"], row["Colour"]) == (252, "Large risk", "Orange")
     assert "储罐设置高液位联锁" in row["Control measures"]
-    assert row["Hazard types"] == "Fire、Other explosion"
+    # Issue 11: an English list is joined with commas.
+    assert row["Hazard types"] == "Fire, Other explosion"
 
 
 def test_export_is_scoped(client, users, world, sites):

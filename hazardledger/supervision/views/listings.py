@@ -24,6 +24,7 @@ from hazardledger.access.scope import get_object_for_user, scope_region_code, us
 from hazardledger.access.views import ScopedObjectMixin, ScopedQuerysetMixin
 from hazardledger.core.errors import ServiceError, form_add_service_error
 from hazardledger.core.forms import StyledFormMixin
+from hazardledger.core.pagination import LastPageMixin
 from hazardledger.core.transactions import durable_atomic
 from hazardledger.hazards.choices import ListingLevel, ProductionStop
 from hazardledger.hazards.deadlines import local_today
@@ -118,7 +119,7 @@ class ListingDelistForm(StyledFormMixin, forms.Form):
 # --- the list and its export ----------------------------------------------------------------
 
 
-class ListingListView(ScopedQuerysetMixin, FilterView):
+class ListingListView(LastPageMixin, ScopedQuerysetMixin, FilterView):
     """Listed hazards in scope, one tab per level, with days left (negative once the required
     date has passed), filterable by region and sector, paginated."""
 

@@ -17,6 +17,7 @@ from django.views.generic import DetailView, ListView
 from hazardledger.access.scope import get_object_for_user, user_can
 from hazardledger.access.views import ScopedObjectMixin, ScopedQuerysetMixin
 from hazardledger.core.errors import ServiceError, form_add_service_error, form_error_status
+from hazardledger.core.pagination import LastPageMixin
 from hazardledger.core.transactions import durable_atomic
 from hazardledger.core.uploads import upload_response
 from hazardledger.inspections.selectors import inspection_list
@@ -28,7 +29,7 @@ from ..selectors import inspections_awaiting_order
 from ..services.orders import order_issuable_hazards, order_issue
 
 
-class OrderListView(ScopedQuerysetMixin, ListView):
+class OrderListView(LastPageMixin, ScopedQuerysetMixin, ListView):
     """The orders the user may see, newest first; an inspector also sees the inspections of
     their scope whose open hazards no order names yet."""
 

@@ -4,13 +4,33 @@
 (function () {
   "use strict";
 
-  // <select data-autosubmit>: submit its form as soon as the choice changes (a <noscript>
-  // button does it without JavaScript).
+  // <select data-autosubmit>, or any select of a <form data-autosubmit>: submit the form as
+  // soon as the choice changes (a <noscript> button does it without JavaScript).
   document.addEventListener("change", function (event) {
     const field = event.target;
-    if (field instanceof HTMLSelectElement && field.hasAttribute("data-autosubmit") && field.form) {
+    if (
+      field instanceof HTMLSelectElement &&
+      field.form &&
+      (field.hasAttribute("data-autosubmit") || field.form.hasAttribute("data-autosubmit"))
+    ) {
       field.form.submit();
     }
+  });
+
+  // <form data-clean-query> (the list filters): its HTMX GET leaves out the empty fields, so
+  // that the URL it pushes states just the chosen filters, ready to bookmark or share.
+  document.addEventListener("htmx:configRequest", function (event) {
+    const detail = event.detail;
+    if (!(detail.elt instanceof HTMLFormElement) || !detail.elt.hasAttribute("data-clean-query")) {
+      return;
+    }
+    const data = detail.formData;
+    const names = new Set(data.keys());
+    names.forEach(function (name) {
+      if (data.getAll(name).every(function (value) { return value === ""; })) {
+        data.delete(name);
+      }
+    });
   });
 
   // <form data-confirm="question">: ask first; "Cancel" sends nothing. Capture phase, so that

@@ -65,6 +65,8 @@
   function result(itemId) {
     const key = String(itemId);
     if (!state.results[key]) state.results[key] = { uuid: uuid4(), outcome: "", note: "", photos: [] };
+    // The photos' own file names, index by index (older saved entries have none).
+    if (!state.results[key].names) state.results[key].names = [];
     return state.results[key];
   }
 
@@ -113,6 +115,7 @@
       remove.textContent = "×";
       remove.addEventListener("click", () => {
         result(itemId).photos.splice(index, 1);
+        result(itemId).names.splice(index, 1);
         save();
         renderThumbs(itemId);
       });
@@ -178,8 +181,14 @@
           show("warning", t.photoBig);
           break;
         }
-        result(id).photos.push(url);
-        if (!save()) result(id).photos.pop();
+        const r = result(id);
+        r.names.length = r.photos.length; // keep the names aligned with the photos
+        r.photos.push(url);
+        r.names.push(file.name || "");
+        if (!save()) {
+          r.photos.pop();
+          r.names.pop();
+        }
       }
       renderThumbs(id);
     });
@@ -281,7 +290,15 @@
       },
       results: config.items.map((item) => {
         const r = result(item.id);
-        return { uuid: r.uuid, item: item.id, outcome: r.outcome, note: r.note.trim(), photos: r.photos };
+        const names = r.photos.map((_url, i) => (r.names && r.names[i]) || "");
+        return {
+          uuid: r.uuid,
+          item: item.id,
+          outcome: r.outcome,
+          note: r.note.trim(),
+          photos: r.photos,
+          photo_names: names,
+        };
       }),
     };
   }

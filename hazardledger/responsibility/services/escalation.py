@@ -487,15 +487,59 @@ def _claim(tick: _Tick, plans: list[_Plan]) -> set[int]:
     still says what the plan read (its next step, track and due date), and carries this
     batch's token; the rows that carry it afterwards are the ones claimed.
 
-    ``UPDATE … SET next_step = CASE hazard_id WHEN … END, … WHERE next_due_on <= today AND
-    (hazard_id, next_step, reason, basis_on) IN ((…), …)``: the conditional update of
-    healthchecks' ``sendalerts``, one statement for the batch (row values: PostgreSQL, and
-    SQLite from 3.15).
+    ``UPDATE … SET next_step = <the one after>, … WHERE next_due_on <= today AND (hazard_id,
+    next_step, reason, basis_on) = <as planned>`` for every row of the batch: the conditional
+    update of healthchecks' ``sendalerts``, one statement for the batch.
     """
     if not plans:
         return set()
     token = uuid.uuid4().hex
-    date_param = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+    if connection.vendor == "postgresql":
+        _claim_postgresql(tick, plans, token)
+    else:
+        _claim_portable(tick, plans, token)
+    return set(
+        Escalation.objects.filter(
+            pk__in=[plan.row.pk for plan in plans], claim_token=token
+        ).values_list("pk", flat=True)
+    )
+
+
+def _claim_postgresql(tick: _Tick, plans: list[_Plan], token: str) -> None:
+    """The claim on PostgreSQL: the plans as parallel arrays (``unnest``), a handful of
+    parameters however large the batch."""
+    table = Escalation._meta.db_table
+    sql = (
+        f"UPDATE {table} AS e SET next_step = v.following,"  # noqa: S608
+        " next_due_on = v.following_due, last_step = v.step, last_region_code = v.level,"
+        " last_at = %s, claim_token = %s, updated_at = %s"
+        " FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::date[], %s::text[],"
+        " %s::date[], %s::text[], %s::text[])"
+        " AS v(hazard_id, old, reason, basis_on, following, following_due, step, level)"
+        " WHERE e.hazard_id = v.hazard_id AND e.next_step = v.old AND e.reason = v.reason"
+        " AND e.basis_on = v.basis_on AND e.next_due_on <= %s"
+    )
+    params = [
+        tick.now,
+        token,
+        tick.now,
+        [p.row.pk for p in plans],
+        [p.old for p in plans],
+        [p.row.reason for p in plans],
+        [p.row.basis_on for p in plans],
+        [p.following for p in plans],
+        [p.following_due for p in plans],
+        [p.step for p in plans],
+        [p.level.code for p in plans],
+        tick.today,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _claim_portable(tick: _Tick, plans: list[_Plan], token: str) -> None:
+    """The claim elsewhere (SQLite): ``CASE`` per column and row values in ``IN``."""
+    date_param = "%s"
     params: list[Any] = []
     sets = []
     for column, value, placeholder in (
@@ -527,11 +571,6 @@ def _claim(tick: _Tick, plans: list[_Plan]) -> set[int]:
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-    return set(
-        Escalation.objects.filter(
-            pk__in=[plan.row.pk for plan in plans], claim_token=token
-        ).values_list("pk", flat=True)
-    )
 
 
 def _act(tick: _Tick, plans: list[_Plan]) -> None:

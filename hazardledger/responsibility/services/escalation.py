@@ -519,7 +519,7 @@ def _claim_postgresql(tick: _Tick, plans: list[_Plan], token: str) -> None:
         " WHERE e.hazard_id = v.hazard_id AND e.next_step = v.old AND e.reason = v.reason"
         " AND e.basis_on = v.basis_on AND e.next_due_on <= %s"
     )
-    params = [
+    params: list[Any] = [
         tick.now,
         token,
         tick.now,

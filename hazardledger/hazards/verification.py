@@ -741,11 +741,6 @@ class _Context:
     batch: int
 
 
-# The context of a parallel run: set before the workers fork, so that they inherit it (the
-# heads a large ledger's checkpoints hold are not pickled for every chunk).
-_SHARED: _Context | None = None
-
-
 def _check_hazard(
     hazard: Hazard, loaded: _Batch, ctx: _Context, check: LedgerCheck, out: list[Problem]
 ) -> None:
@@ -800,13 +795,9 @@ def _check_hazard(
         _check_extensions(hazard, events, loaded.extensions.get(hazard.pk, []), proof, out)
 
 
-def _check_range(
-    span: tuple[int, int | None], ctx: _Context | None = None
-) -> tuple[LedgerCheck, set[int]]:
+def _check_range(span: tuple[int, int | None], ctx: _Context) -> tuple[LedgerCheck, set[int]]:
     """Check the hazards with ids from ``span[0]`` (exclusive) to ``span[1]`` (inclusive; None:
     to the end), in batches. Returns what was found and the ids seen."""
-    ctx = ctx or _SHARED
-    assert ctx is not None
     check = LedgerCheck()
     seen: set[int] = set()
     hazards = Hazard.objects.order_by("pk")
@@ -837,31 +828,27 @@ def _spans(jobs: int) -> list[tuple[int, int | None]]:
 
 
 def _in_parallel(ctx: _Context, jobs: int) -> tuple[LedgerCheck, set[int]]:
-    """``_check_range`` over ``jobs`` id ranges in forked worker processes, each with its own
-    database connection (the parent's are closed first: a forked child must not share them)."""
-    global _SHARED
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
-    from django.db import connections
+    """``_check_range`` over ``jobs`` id ranges, in worker processes (``core.processes``:
+    spawned, each with its own connection) where they can reach the database, else one range
+    after the other here (an in-memory SQLite database: the same checks, the same result)."""
+    from hazardledger.core.processes import process_pool, processes_possible
 
     spans = _spans(jobs)
-    connections.close_all()
-    _SHARED = ctx
     check, seen = LedgerCheck(), set()
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-            for part, part_seen in pool.map(_check_range, spans):
-                check.hazards += part.hazards
-                check.events += part.events
-                check.problems.extend(part.problems)
-                check.formats.update(part.formats)
-                check.partial += part.partial
-                check.unattested_events += part.unattested_events
-                check.evidence_files += part.evidence_files
-                seen |= part_seen
-    finally:
-        _SHARED = None
+    if processes_possible():
+        with process_pool(jobs) as pool:
+            parts = list(pool.map(_check_range, spans, [ctx] * len(spans)))
+    else:
+        parts = [_check_range(span, ctx) for span in spans]
+    for part, part_seen in parts:
+        check.hazards += part.hazards
+        check.events += part.events
+        check.problems.extend(part.problems)
+        check.formats.update(part.formats)
+        check.partial += part.partial
+        check.unattested_events += part.unattested_events
+        check.evidence_files += part.evidence_files
+        seen |= part_seen
     return check, seen
 
 

@@ -1,22 +1,12 @@
-"""The entry points of a tick's worker processes (``services.escalation._tick_processes``).
+"""The entry point of a tick's worker processes (``services.escalation._tick_processes``).
 
-A ``spawn``ed process starts without Django: it imports this module, which imports no model,
-sets Django up from the same settings (``setup``), and only then the job's code
-(``share``)."""
+A worker process is spawned (``core.processes``): Django is set up by the pool's initializer;
+this module imports no model, so that unpickling ``share`` needs nothing more."""
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from typing import Any
-
-
-def setup() -> None:
-    """The process's initializer: Django, from the parent's environment."""
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
 
 
 def share(ids: list[int], now: datetime, batch: int) -> Any:

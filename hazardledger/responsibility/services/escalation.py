@@ -18,11 +18,9 @@ does the batch again. The hazard row is never used to claim.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import threading
 import uuid
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -310,13 +308,14 @@ def escalation_tick(
        matches no row the first one claimed.
 
     ``limit`` stops after that many rows in one pass (the kill test). An entry point: it
-    commits batch by batch, so it must not run inside a transaction that may roll back
-    (other workers need committed data; tests pass ``workers=1``, or threads).
+    commits batch by batch. Called inside a transaction (the demo's load, a test), it works
+    alone on the caller's connection: another connection would not see what that transaction
+    has not committed.
     """
     now = now or timezone.now()
     if workers is None:
         workers = int(getattr(settings, "ESCALATION_WORKERS", 1) or 1)
-    workers = max(workers, 1)
+    workers = 1 if connection.in_atomic_block else max(workers, 1)
     if processes is None:
         processes = bool(getattr(settings, "ESCALATION_PROCESSES", False))
     tick = _Tick(
@@ -380,21 +379,18 @@ def _tick_threads(tick: _Tick, shares: list[list[int]], batch: int) -> None:
 
 
 def _tick_processes(tick: _Tick, shares: list[list[int]], batch: int) -> None:
-    """Run the shares in worker processes, each with its own connection (``workers.py``);
-    their reports are merged. ``fork`` where the platform has it (the children inherit the
-    set-up Django; the parent's connections are closed first so that none is shared),
-    ``spawn`` elsewhere. A process that fails raises here; what it committed stays
-    committed, the rest is the next tick's."""
+    """Run the shares in worker processes (``core.processes``: spawned, each with its own
+    connection; ``workers.share``); their reports are merged. A process that fails raises
+    here; what it committed stays committed, the rest is the next tick's. Where processes
+    cannot reach the database (an in-memory SQLite database), threads do it."""
+    from hazardledger.core.processes import process_pool, processes_possible
+
     from .. import workers
 
-    methods = multiprocessing.get_all_start_methods()
-    method = "fork" if "fork" in methods else "spawn"
-    connections.close_all()
-    with ProcessPoolExecutor(
-        max_workers=len(shares),
-        mp_context=multiprocessing.get_context(method),
-        initializer=workers.setup if method == "spawn" else None,
-    ) as pool:
+    if not processes_possible():
+        _tick_threads(tick, shares, batch)
+        return
+    with process_pool(len(shares)) as pool:
         futures = [pool.submit(workers.share, share, tick.now, batch) for share in shares]
         for future in futures:
             tick.report.merge(future.result())

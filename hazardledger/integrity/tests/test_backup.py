@@ -3,13 +3,14 @@ database restored from a backup (another instance that only trusts the public ke
 then tamper with that database and verify again.
 
 The second database is a real one, used by separate ``manage.py`` processes: on SQLite a copy
-of the database file (the backup API), on PostgreSQL a database created from the test database
-as its template (``createdb -T``).
+of the database file (the backup API), on PostgreSQL the test database dumped with
+``pg_dump`` and restored with ``pg_restore`` into a new database.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -25,6 +26,14 @@ from hazardledger.integrity.services import checkpoint_create, checkpoint_export
 
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = [pytest.mark.usefixtures("signing_key")]
+
+
+def _tool(name: str) -> str:
+    """The path of one of PostgreSQL's client programs (the Debian package beside the server)."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is not installed (Debian package postgresql-client)")
+    return path
 
 
 @pytest.fixture
@@ -58,10 +67,28 @@ def restored(tmp_path: Path) -> Iterator[tuple[str, Any]]:
         }.items()
         if v
     }
-    connection.close()
     with psycopg.connect(dbname="postgres", autocommit=True, **admin) as db:
-        db.execute(f'DROP DATABASE IF EXISTS "{copy}"')
-        db.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+        db.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{copy}" TEMPLATE template0')
+    # A backup as an operator takes one (pg_dump, while the application keeps its sessions
+    # open: a template copy would need them all closed), restored into the new database.
+    client = [f"--host={admin.get('host') or '127.0.0.1'}", f"--port={admin.get('port') or 5432}"]
+    client += [f"--username={admin['user']}"] if admin.get("user") else []
+    env = {**os.environ, **({"PGPASSWORD": admin["password"]} if admin.get("password") else {})}
+
+    dump = subprocess.run(  # noqa: S603 - PostgreSQL's own client tools
+        [_tool("pg_dump"), "--format=custom", *client, name],
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    subprocess.run(  # noqa: S603
+        [_tool("pg_restore"), "--no-owner", "--exit-on-error", *client, f"--dbname={copy}"],
+        input=dump.stdout,
+        env=env,
+        capture_output=True,
+        check=True,
+    )
 
     def run_sql(sql: str, params: tuple[Any, ...] = ()) -> None:
         with psycopg.connect(dbname=copy, autocommit=True, **admin) as db:

@@ -76,14 +76,17 @@ test-sqlite:
 	@echo "== Test suite on SQLite =="
 	env -u DATABASE_URL $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
+# The browser tests drive the pages end to end once, in the SQLite run: every query they make
+# is also made by the rest of the suite, which runs on both databases (and a full run must
+# stay under 20 minutes on two cores).
 # scripts/find_postgres.py names the server (DATABASE_URL, POSTGRES_URL, or 127.0.0.1:5432 as
 # user postgres, starting a local Debian cluster that is down). None: skipped locally, but under
 # CI (CI set, not "false" or "0") the run fails, so the PostgreSQL-only tests cannot go unrun.
 test-postgres:
 	@url=$$($(BIN)/python scripts/find_postgres.py) || exit 1; \
 	if [ -z "$$url" ]; then echo "== PostgreSQL not reachable: skipped =="; exit 0; fi; \
-	echo "== Test suite on PostgreSQL =="; \
-	DATABASE_URL=$$url $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+	echo "== Test suite on PostgreSQL (browser tests ran on SQLite) =="; \
+	DATABASE_URL=$$url $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q -m "not browser"
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -22,12 +22,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = ROOT / "scripts" / "serve_demo.py"
 PROC = Path("/proc")
 
-pytestmark = pytest.mark.skipif(not PROC.is_dir(), reason="finds processes through /proc")
+pytestmark = [
+    pytest.mark.skipif(not PROC.is_dir(), reason="finds processes through /proc"),
+    # The demo runs on its own SQLite file whatever the suite's database: once, in the SQLite
+    # run of the suite.
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="runs on its own SQLite file"),
+]
 
 
 def _free_port() -> int:

@@ -28,7 +28,7 @@ def _as(page: Any, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", "pw")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{page.base_url}/")
+    page.wait_for_url(f"{page.base_url}/", wait_until="commit")
 
 
 def _coverage(page: Any, url: str, row: str | None = None) -> str:
@@ -92,7 +92,7 @@ def test_a_pre_flood_campaign_from_the_province_to_a_street_and_back(
     phone.fill("#id_username", "th-grid")
     phone.fill("#id_password", "pw")
     phone.click("button[type=submit]")
-    phone.wait_for_url(f"{phone.base_url}/")
+    phone.wait_for_url(f"{phone.base_url}/", wait_until="commit")
     phone.goto(f"{phone.base_url}/campaigns/tasks/")
     phone.get_by_test_id(f"inspect-{sites.house.pk}").click()
     phone.wait_for_url(re.compile(r".*/inspections/\d+/conduct/$"))

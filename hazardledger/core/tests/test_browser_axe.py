@@ -76,7 +76,7 @@ def test_the_main_pages_have_no_wcag_2_a_or_aa_violations(
     tab.fill("#id_username", username)
     tab.fill("#id_password", "demo")
     tab.click("button[type=submit]")
-    tab.wait_for_url(f"{live_server.url}/")
+    tab.wait_for_url(f"{live_server.url}/", wait_until="commit")
 
     site = _first_link(tab, "/sites/", "#site-results tbody a")
     hazard = _first_link(tab, "/hazards/", "#hazard-results tbody td.card-title a")

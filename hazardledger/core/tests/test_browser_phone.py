@@ -72,7 +72,7 @@ def _sign_in(tab, username: str) -> None:
     tab.fill("#id_username", username)
     tab.fill("#id_password", "pw")
     tab.click("button[type=submit]")
-    tab.wait_for_url(f"{tab.base_url}/")
+    tab.wait_for_url(f"{tab.base_url}/", wait_until="commit")
 
 
 def test_the_ledger_and_the_site_list_read_as_cards(phone, users, sites):

@@ -44,7 +44,7 @@ def _record_as_inspector(browser, base_url: str, site) -> None:
     tab.fill("#id_username", "inspector_a")
     tab.fill("#id_password", "pw")
     tab.click("button[type=submit]")
-    tab.wait_for_url(f"{base_url}/")
+    tab.wait_for_url(f"{base_url}/", wait_until="commit")
     tab.goto(f"{base_url}/hazards/add/?site={site.pk}")
     tab.fill("#id_location", "2号储罐区")
     tab.fill("#id_description", "储罐区可燃气体报警器失效")

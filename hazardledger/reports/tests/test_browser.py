@@ -26,7 +26,7 @@ def _as(page: Any, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", "pw")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{page.base_url}/")
+    page.wait_for_url(f"{page.base_url}/", wait_until="commit")
 
 
 def _draw(page: Any, canvas_id: str) -> None:

@@ -35,7 +35,7 @@ def _as(page: Any, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", "pw")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{page.base_url}/")
+    page.wait_for_url(f"{page.base_url}/", wait_until="commit")
 
 
 def test_gz_office_urges_an_escalated_hazard_and_ent_a_sees_it(page, users, orgs, chain):

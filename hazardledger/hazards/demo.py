@@ -33,6 +33,7 @@ from hazardledger.regions.selectors import is_under
 from hazardledger.registry.models import Site
 
 from .choices import (
+    PARTY_MOVE_STATUSES,
     EvidenceKind,
     EvidenceStage,
     ExtensionStatus,
@@ -43,7 +44,13 @@ from .choices import (
     InterimMeasure,
     QuickReportStatus,
 )
-from .deadlines import default_deadline, is_overdue, local_today, review_due_date
+from .deadlines import (
+    days_overdue,
+    default_deadline,
+    is_overdue,
+    local_today,
+    review_due_date,
+)
 from .demo_findings import findings_for
 from .history import chain_event, hazard_state, json_value, jsonable, state_changes
 from .models import (
@@ -342,7 +349,9 @@ def demo_populate(ctx: DemoContext) -> None:
         accepted_by = ""
         last_submitter: Any = None
         previous_at = found_at
+        past_overdue = 0
         for (action, side), offset in zip(steps, offsets, strict=True):
+            deadline_before = deadline
             at = max(found_at + timedelta(seconds=offset), previous_at + timedelta(minutes=5))
             if action == A.REQUEST_EXTENSION and deadline is not None:
                 # An extension is requested before the deadline.
@@ -448,6 +457,12 @@ def demo_populate(ctx: DemoContext) -> None:
             # The state machine's own table: a path it does not allow fails here.
             new_status = TRANSITIONS[(status, action)].target_for(grade)
             updates["status"] = new_status
+            # As the workflow does: the days overdue under a deadline that moves, or until the
+            # party hands the rectification over, are kept (a late closure is not on time).
+            late = days_overdue(status=status, deadline=deadline_before, today=local_today(at))
+            if late and (deadline != deadline_before or new_status not in PARTY_MOVE_STATUSES):
+                past_overdue += late
+                updates["past_overdue_days"] = past_overdue
             after = {**state, **{name: json_value(value) for name, value in updates.items()}}
             changes = state_changes(state, after)
             state = after
@@ -467,6 +482,7 @@ def demo_populate(ctx: DemoContext) -> None:
         hazard.completed_at = completed
         hazard.accepted_by_name = accepted_by if status == S.CLOSED else ""
         hazard.closed_at = accepted_at if status == S.CLOSED else None
+        hazard.past_overdue_days = past_overdue
         hazard.version = len(item.steps)
         built.append(item)
 

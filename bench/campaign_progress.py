@@ -102,7 +102,7 @@ def load(sites: int, hazards: int) -> None:
     from hazardledger.hazards.deadlines import local_today
     from hazardledger.hazards.models import Hazard
     from hazardledger.regions.choices import DepartmentKind, RegionLevel
-    from hazardledger.regions.models import Region
+    from hazardledger.regions.models import Region, Sector
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -122,7 +122,7 @@ def load(sites: int, hazards: int) -> None:
             department_kind=DepartmentKind.EMERGENCY_MANAGEMENT,
             region_id=region.code,
             all_sectors=False,
-        ).sectors.set(SECTORS)
+        ).sectors.set(Sector.objects.filter(code__in=SECTORS))
         if region.code in ("44", "4401"):
             User.objects.create_user(
                 username=f"office-{region.code}", password="pw", role=Role.OFFICE,
@@ -157,13 +157,13 @@ def load(sites: int, hazards: int) -> None:
         cursor.execute("ANALYZE registry_site")
     print(f"{sites:,} sites loaded in {time.perf_counter() - started:.1f}s (not timed)")
 
-    office = User.objects.get(username="office-44")
+    office_user = User.objects.get(username="office-44")
     today = local_today()
     plan = template_plan(
         template=TEMPLATES["pre_flood"], starts_on=today - timedelta(days=20), area="全省"
     )
     with transaction.atomic():
-        campaign = campaign_issue(actor=office, data=CampaignInput(regions=["44"], **plan))
+        campaign = campaign_issue(actor=office_user, data=CampaignInput(regions=["44"], **plan))
     started = time.perf_counter()
     made = campaign_tasks_build(campaign_id=campaign.pk)
     print(f"campaign_tasks_build: {made:,} tasks in {time.perf_counter() - started:.1f}s")

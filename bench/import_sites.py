@@ -104,7 +104,7 @@ def main() -> None:
     from hazardledger.registry.models import Site
     from hazardledger.registry.transfer import site_import_apply, site_import_plan
 
-    def site_import(*, actor, handle, filename):  # type: ignore[no-untyped-def]
+    def site_import(*, actor, handle, filename):
         """``registry.transfer.site_import``, timing its two steps (the page's preview, then
         the confirmation's writes)."""
         started = time.perf_counter()

@@ -21,8 +21,6 @@ from hazardledger.inspections.choices import REGULATORY_KINDS, InspectionStatus
 from hazardledger.inspections.selectors import inspection_list
 from hazardledger.regions.models import Region, Sector
 from hazardledger.regions.selectors import under_region
-from hazardledger.registry.choices import SiteStatus
-from hazardledger.registry.selectors import site_list
 from hazardledger.reporting import selectors as rollups
 from hazardledger.reporting.selectors import Scope
 
@@ -96,16 +94,19 @@ def with_rates(row: dict[str, Any]) -> dict[str, Any]:
 def inspection_coverage(
     scope: Scope, start: date, end: date, *, by_region: bool = False
 ) -> dict[str, tuple[int, int]]:
-    """Sites in the scope (not closed) and how many of them had a regulatory inspection
-    submitted in ``start``–``end`` (local dates): ``{key: (inspected, sites)}``, the key being
-    the child division's code when ``by_region``, else ``""``.
+    """Sites in the scope and how many of them had a regulatory inspection submitted in
+    ``start``–``end`` (local dates): ``{key: (inspected, sites)}``, the key being the child
+    division's code when ``by_region``, else ``""``.
 
-    Read through the scope's user (``site_list`` / ``inspection_list``: the policies) when the
-    scope has one; sites registered above the child level count in the total only.
+    The sites are the rollups' count (``risk_level_counts``: every site, as the site list
+    counts them); the inspected ones are read through the scope's user (``inspection_list``:
+    the policies). Sites registered above the child level count in the total only.
     """
     if scope.user is None:
         raise ValueError("inspection coverage is read through a user's scope")
-    sites = site_list(user=scope.user).exclude(status=SiteStatus.CLOSED)
+    depth = scope.child_depth if by_region else None
+    if by_region and depth is None:
+        return {}
     inspections = inspection_list(user=scope.user).filter(
         status=InspectionStatus.SUBMITTED,
         kind__in=list(REGULATORY_KINDS),
@@ -113,27 +114,15 @@ def inspection_coverage(
         submitted_at__date__lte=end,
     )
     if scope.organisation_id is not None:
-        sites = sites.filter(organisation_id=scope.organisation_id)
         inspections = inspections.filter(organisation_id=scope.organisation_id)
-    sites = sites.filter(under_region("region", scope.region))
     inspections = inspections.filter(under_region("region", scope.region))
     if scope.sectors is not None:
-        sites = sites.filter(sector_id__in=scope.sectors)
         inspections = inspections.filter(sector_id__in=scope.sectors)
-    depth = scope.child_depth if by_region else None
-    if by_region and depth is None:
-        return {}
-    site_rows: dict[str, int] = {}
-    inspected_rows: dict[str, int] = {}
     if depth:
-        site_qs = (
-            sites.annotate(n=Length("region_id"), child=Substr("region_id", 1, depth))
-            .filter(n__gte=depth)
-            .order_by()
-            .values("child")
-            .annotate(total=Count("pk"))
-        )
-        site_rows = {row["child"]: row["total"] for row in site_qs}
+        site_rows = {
+            row["region"]: int(row["sites"])
+            for row in rollups.risk_level_counts(scope, group_by=("region",))
+        }
         done_qs = (
             inspections.annotate(n=Length("region_id"), child=Substr("region_id", 1, depth))
             .filter(n__gte=depth)
@@ -143,7 +132,7 @@ def inspection_coverage(
         )
         inspected_rows = {row["child"]: row["total"] for row in done_qs}
     else:
-        site_rows = {"": sites.order_by().count()}
+        site_rows = {"": int(rollups.risk_level_counts(scope)[0]["sites"])}
         inspected_rows = {"": inspections.order_by().values("site_id").distinct().count()}
     return {key: (inspected_rows.get(key, 0), total) for key, total in site_rows.items()}
 

@@ -10,8 +10,8 @@ Indicators (``choices.Indicator``), each a fraction with its numerator and base:
   figure of today, not of a period, so it has no previous rank;
 - **major hazards closed on time**: of the major hazards closed in the period, how many on
   time;
-- **inspection coverage**: of the sites in the division (not closed), how many had a
-  regulatory inspection submitted in the period.
+- **inspection coverage**: of the sites in the division (the rollups' count: every site),
+  how many had a regulatory inspection submitted in the period.
 
 Ranks are competition ranks (1, 2, 2, 4); a division whose indicator has no base (nothing to
 count) is listed last, unranked.

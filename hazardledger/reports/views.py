@@ -297,10 +297,13 @@ def _tracking(request: HttpRequest) -> HttpResponse:
         "region": form.cleaned_data.get("region") or "",
         "text": form.cleaned_data["q"],
     }
-    qs = returns_tracking(
-        user=request.user, key=key, state=form.cleaned_data.get("state") or "", **filters
-    )
-    page = nearest_page(Paginator(qs, TRACKING_PAGE_SIZE), request.GET.get("page") or 1)
+    state = form.cleaned_data.get("state") or ""
+    qs = returns_tracking(user=request.user, key=key, state=state, **filters)
+    counts = tracking_counts(user=request.user, key=key, **filters)
+    paginator = Paginator(qs, TRACKING_PAGE_SIZE)
+    # The counts already hold the list's length: the paginator need not count again.
+    paginator.count = counts[state] if state else sum(counts.values())
+    page = nearest_page(paginator, request.GET.get("page") or 1)
     rows = [
         {
             "enterprise": organisation,
@@ -317,7 +320,7 @@ def _tracking(request: HttpRequest) -> HttpResponse:
         key=key,
         page_obj=page,
         rows=rows,
-        counts=tracking_counts(user=request.user, key=key, **filters),
+        counts=counts,
         states=dict(FilingState.choices),
         query=urlencode(query),
         page_query=urlencode({k: v for k, v in query.items() if k != "page"}),

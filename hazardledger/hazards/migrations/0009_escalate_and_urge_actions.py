@@ -4,15 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hazards', '0008_system_events_audited'),
+        ("hazards", "0008_system_events_audited"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='hazardevent',
-            name='action',
-            field=models.CharField(choices=[('record', 'Recorded'), ('plan', 'Rectification plan filed'), ('fix', 'Fixed on the spot'), ('confirm', 'On-the-spot fix confirmed'), ('submit', 'Submitted for acceptance'), ('accept', 'Accepted and signed off'), ('reject', 'Rejected'), ('request_extension', 'Deadline extension requested'), ('approve_extension', 'Deadline extension approved'), ('refuse_extension', 'Deadline extension refused'), ('void', 'Voided'), ('reopen', 'Reopened'), ('system_update', 'Updated by the system'), ('approve_plan', 'Rectification plan approved'), ('return_plan', 'Rectification plan returned'), ('update_interim', 'Interim measures updated'), ('regrade', 'Regraded'), ('notify_workforce', 'Workforce notified'), ('sign_off', 'Signed off'), ('order', 'Rectification order issued'), ('list', 'Listed for supervision'), ('delist', 'Delisted'), ('escalate', 'Escalated'), ('urge', 'Urged')], max_length=30, verbose_name='action'),
+            model_name="hazardevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("record", "Recorded"),
+                    ("plan", "Rectification plan filed"),
+                    ("fix", "Fixed on the spot"),
+                    ("confirm", "On-the-spot fix confirmed"),
+                    ("submit", "Submitted for acceptance"),
+                    ("accept", "Accepted and signed off"),
+                    ("reject", "Rejected"),
+                    ("request_extension", "Deadline extension requested"),
+                    ("approve_extension", "Deadline extension approved"),
+                    ("refuse_extension", "Deadline extension refused"),
+                    ("void", "Voided"),
+                    ("reopen", "Reopened"),
+                    ("system_update", "Updated by the system"),
+                    ("approve_plan", "Rectification plan approved"),
+                    ("return_plan", "Rectification plan returned"),
+                    ("update_interim", "Interim measures updated"),
+                    ("regrade", "Regraded"),
+                    ("notify_workforce", "Workforce notified"),
+                    ("sign_off", "Signed off"),
+                    ("order", "Rectification order issued"),
+                    ("list", "Listed for supervision"),
+                    ("delist", "Delisted"),
+                    ("escalate", "Escalated"),
+                    ("urge", "Urged"),
+                ],
+                max_length=30,
+                verbose_name="action",
+            ),
         ),
     ]

@@ -144,7 +144,9 @@ def act(hazard: Hazard, action: str, actor: Any, **kwargs: Any) -> Hazard:
     if action == HazardAction.VOID and "data" not in kwargs:
         kwargs["data"] = {"void_reason": VoidReason.ERROR}
     if action == HazardAction.REQUEST_EXTENSION and "data" not in kwargs:
-        kwargs["data"] = {"requested_deadline": hazard.deadline + timedelta(days=15)}
+        kwargs["data"] = {
+            "requested_deadline": (hazard.deadline or local_today()) + timedelta(days=15)
+        }
     if action in DEFAULT_DATA and "data" not in kwargs:
         kwargs["data"] = DEFAULT_DATA[action](hazard)
     if action == HazardAction.SIGN_OFF and "files" not in kwargs:

@@ -26,7 +26,7 @@ from hazardledger.accounts.tests.factories import UserFactory
 from hazardledger.core.env import env_bool
 from hazardledger.hazards.choices import HazardAction, HazardGrade, HazardSource, HazardStatus
 from hazardledger.hazards.tests.factories import act, plan_approved, record
-from hazardledger.reporting.rollups import rollups_time_sweep
+from hazardledger.reporting.rollups import rollups_time_sweep, sites_reconcile
 
 TZ = ZoneInfo("Asia/Shanghai")
 TODAY = date(2026, 11, 20)
@@ -118,8 +118,10 @@ def gz_ledger(users: SimpleNamespace, sites: SimpleNamespace, officer_c: Any) ->
         act(made["oct_open"], HazardAction.FIX, b)
         act(made["oct_open"], HazardAction.CONFIRM, b)
     with at(TODAY), committed():
-        # The hourly sweep the scheduler runs turned overdue the hazards whose deadline passed.
+        # The hourly sweep the scheduler runs: it turns overdue the hazards whose deadline
+        # passed, and counts the sites made by the factories (without the registry's events).
         rollups_time_sweep()
+        sites_reconcile()
     for name, hazard in made.items():
         hazard.refresh_from_db()
         made[name] = hazard

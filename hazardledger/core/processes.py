@@ -23,10 +23,12 @@ def processes_possible() -> bool:
     """Whether worker processes can open the databases this process uses."""
     from django.db import connections
 
-    return not any(
-        connections[alias].vendor == "sqlite" and connections[alias].is_in_memory_db()
-        for alias in connections
-    )
+    for alias in connections:
+        connection = connections[alias]
+        # Only SQLite's wrapper has is_in_memory_db.
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
+            return False
+    return True
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:

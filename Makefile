@@ -69,9 +69,8 @@ test: setup
 	@# Under CI a missing PostgreSQL fails here, before the long SQLite run (silent otherwise).
 	@$(BIN)/python scripts/find_postgres.py --ci-only >/dev/null
 	$(MAKE) --no-print-directory lint
-	@# The two runs side by side: each waits on its database or its browser part of the time, so
-	@# together they keep both cores busy (each run's output is printed whole when it ends).
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite:
 	@echo "== Test suite on SQLite =="

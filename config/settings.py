@@ -177,7 +177,11 @@ STORAGES = {
         else "whitenoise.storage.CompressedStaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = True
+# Static files are served by WhiteNoise from the finders (no collectstatic needed). The test run
+# turns this off (config/testenv.py): every test client builds its own middleware, and indexing
+# the ~35,000 files of the front-end packages each time cost a fifth of the suite's time; its
+# live server serves static files through Django's own handler.
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploads have no public URL: views check scope, then stream the file, or (on) hand it to nginx

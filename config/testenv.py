@@ -10,3 +10,5 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-deployment")
 # Tasks (outbox handlers) run as they are enqueued, so a test sees their effects after commit
 # without a worker; tests of the worker itself switch to the database backend.
 os.environ.setdefault("TASKS_BACKEND", "immediate")
+# Test clients need no static files (see WHITENOISE_USE_FINDERS in config/settings.py).
+os.environ.setdefault("WHITENOISE_USE_FINDERS", "0")

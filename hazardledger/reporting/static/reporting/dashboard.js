@@ -254,7 +254,13 @@
     );
     element.hlAreas = areas;
     element.dataset.indicator = data.indicator;
-    element.dataset.ready = "1";
+    // Ready once drawn (the "finished" event: rendering and animation done), so that what
+    // reads the map, or clicks it, finds its areas where they will stay.
+    chart.off("finished");
+    chart.on("finished", function () {
+      chart.off("finished");
+      element.dataset.ready = "1";
+    });
   }
 
   function map() {

@@ -179,8 +179,9 @@ STORAGES = {
 }
 # Static files are served by WhiteNoise from the finders (no collectstatic needed). The test run
 # turns this off (config/testenv.py): every test client builds its own middleware, and indexing
-# the ~35,000 files of the front-end packages each time cost a fifth of the suite's time; its
-# live server serves static files through Django's own handler.
+# the ~35,000 files of the front-end packages each time cost about 7 % of a test module's time
+# (hazardledger/registry/tests: 34.0 s with, 31.6 s without); its live server serves static
+# files through Django's own handler.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))

@@ -165,6 +165,27 @@ def browser():  # type: ignore[no-untyped-def]
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def live_server(request):  # type: ignore[no-untyped-def]
+    """pytest-django's live server; on an in-memory SQLite database it serves one user of the
+    database at a time (hazardledger/core/tests/live_server.py says why)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    from hazardledger.core.tests.live_server import serialised
+
+    address = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    undo = serialised(server.thread)
+    server.start()
+    yield server
+    server.stop()
+    undo()
+
+
 @pytest.fixture
 def page(browser, live_server):  # type: ignore[no-untyped-def]
     """A fresh browser context (no cookies) in Chinese, with a desktop-sized window."""

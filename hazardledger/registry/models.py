@@ -95,6 +95,18 @@ class Site(TimeStampedModel):
             models.Index(fields=["sector", "region"], name="registry_site_sector_region"),
             models.Index(fields=["organisation", "region"], name="registry_site_org_region"),
             models.Index(fields=["import_batch"], name="registry_site_import_batch"),
+            # The map's points (reporting.selectors.mapped_sites): per risk level (and sector),
+            # in order.
+            models.Index(
+                fields=["risk_level", "region", "id"],
+                name="registry_site_mapped",
+                condition=models.Q(latitude__isnull=False, longitude__isnull=False),
+            ),
+            models.Index(
+                fields=["risk_level", "sector", "region", "id"],
+                name="registry_site_mapped_sector",
+                condition=models.Q(latitude__isnull=False, longitude__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

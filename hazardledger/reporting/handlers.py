@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import default_task_backend
 
@@ -30,7 +30,7 @@ from hazardledger.core.models import OutboxEvent
 from hazardledger.hazards.figures import REPORTING_ACTIONS
 from hazardledger.hazards.models import Hazard
 
-from .rollups import rollups_enqueue, rollups_flush, sites_refresh
+from .rollups import commit_without_waiting, rollups_enqueue, rollups_flush, sites_refresh
 
 HAZARD_PREFIX = "hazards.hazard."
 
@@ -42,24 +42,9 @@ def _int(value: object) -> int | None:
         return None
 
 
-def _commit_without_waiting() -> None:
-    """On PostgreSQL, let the handler's own transaction commit without waiting for its WAL to
-    reach the disk. Safe because the handler is idempotent and re-driven: the dispatcher marks
-    the event handled afterwards with an ordinary (synchronous) commit, and the log is written
-    in order, so once that mark is durable the queue row is too; a crash before it loses both,
-    and the event is handled again. Only when the handler's transaction is its own (the
-    worker's): never inside a caller's transaction."""
-    if connection.vendor != "postgresql" or not connection.in_atomic_block:
-        return
-    if connection.savepoint_ids:  # inside someone else's transaction
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
 def hazard_rollups(event: OutboxEvent) -> None:
     """Queue the hazard(s) the event concerns for the flush, and make sure a flush follows."""
-    _commit_without_waiting()
+    commit_without_waiting()
     if event.topic.startswith(HAZARD_PREFIX):
         hazard_id = _int(event.object_id)
         if hazard_id is None:
@@ -111,4 +96,5 @@ def site_rollups(event: OutboxEvent) -> None:
     if site_id is None and event.topic.startswith("registry.site."):
         site_id = _int(event.object_id)
     if site_id is not None:
+        commit_without_waiting()
         sites_refresh([site_id])

@@ -468,21 +468,46 @@ def _take_batch(cursor: Any, size: int) -> list[tuple[int, bool]]:
     return [(int(hazard_id), bool(reread)) for hazard_id, reread in cursor.fetchall()]
 
 
+def commit_without_waiting() -> None:
+    """On PostgreSQL, let the current transaction commit without waiting for its WAL to reach
+    the disk, when it is the rollups' own (a handler's or a flush's), never a caller's.
+
+    Safe because the rollups are re-driven and a transaction lost in a crash is lost whole. A
+    handler's queue row: the dispatcher marks the event handled afterwards with an ordinary
+    commit, and the log is written in order, so once that mark is durable the row is too; a
+    crash before it loses both, and the event is handled again. A flush takes its hazards off
+    the queue in the transaction that writes their figures: lost, both are, and the hazards
+    are still queued for the next flush (the hourly sweep flushes too)."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    if connection.savepoint_ids:  # inside someone else's transaction
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def rollups_flush(*, batch: int = FLUSH_BATCH, today: date | None = None) -> int:
     """Refresh the queued hazards, ``batch`` at a time, each batch in its own transaction
     (``hazards_refresh``: one query for the states, one for the hazards, one upsert per
-    bucket table); return how many states changed. Safe to run in several workers at once."""
+    bucket table); return how many states changed. Safe to run in several workers at once.
+
+    A batch short of ``batch`` emptied the queue (but for rows another flush holds): the flush
+    ends there rather than asking again. A hazard queued after that has its own flush coming
+    (``handlers.flush_soon`` schedules one to start after the enqueue), as it would had it
+    been queued a moment after an empty answer."""
     changed = 0
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
+            commit_without_waiting()
             taken = _take_batch(cursor, batch)
-            if not taken:
-                return changed
-            changed += hazards_refresh(
-                [hazard_id for hazard_id, _ in taken],
-                today=today,
-                reread_history=[hazard_id for hazard_id, reread in taken if reread],
-            )
+            if taken:
+                changed += hazards_refresh(
+                    [hazard_id for hazard_id, _ in taken],
+                    today=today,
+                    reread_history=[hazard_id for hazard_id, reread in taken if reread],
+                )
+        if len(taken) < batch:
+            return changed
 
 
 # --- incremental: sites ---------------------------------------------------------------------

@@ -54,6 +54,7 @@ from hazardledger.regions.choices import RegionLevel
 from hazardledger.regions.models import Region, Sector
 from hazardledger.regions.selectors import is_under, is_valid_code, region_path, under_region
 from hazardledger.registry.choices import RiskGrade
+from hazardledger.registry.models import Site
 
 from .models import (
     PERIOD_METRICS,
@@ -636,6 +637,41 @@ def most_overdue(scope: Scope, *, limit: int = 10, today: date | None = None) ->
     from the partial index of hazards in the party's hands, then their rows."""
     qs = _hazards(scope).filter(overdue_q(today))
     return _worst(qs, ("deadline", "id"), limit, scope)
+
+
+def mapped_sites(user: Any, scope: Scope, limit: int) -> list[tuple[Any, ...]]:
+    """The first ``limit`` sites of the scope with coordinates, as the user may see them:
+    ``(id, name, longitude, latitude, risk_level)``, major risks first, then large, general,
+    low and not assessed, each by division then id.
+
+    One query per risk level (and per sector, for a scope of some sectors), each reading a
+    partial index of the sites with coordinates in that order and stopping at what is still
+    needed (``registry_site_mapped``: level, division, id; ``registry_site_mapped_sector``:
+    level, sector, division, id): a single query ordered by severity sorted every site of a
+    city (90,000 at the benchmark's size, 150 ms), and a sector's sites read from the first
+    index were a fraction of those it read (67 ms)."""
+    sites = restrict(Site.objects.all(), user).filter(
+        latitude__isnull=False, longitude__isnull=False
+    )
+    if scope.region != PROVINCE_CODE:
+        sites = sites.filter(under_region("region", scope.region))
+    columns = ("region_id", "id", "name", "longitude", "latitude", "risk_level")
+    rows: list[tuple[Any, ...]] = []
+    for level in (*RiskGrade.values, ""):
+        need = limit - len(rows)
+        if need <= 0:
+            break
+        at_level = sites.filter(risk_level=level).order_by("region_id", "id")
+        if scope.sectors is None:
+            found = list(at_level.values_list(*columns)[:need])
+        else:
+            found = sorted(
+                row
+                for sector in scope.sectors
+                for row in at_level.filter(sector_id=sector).values_list(*columns)[:need]
+            )[:need]
+        rows += [row[1:] for row in found]
+    return rows
 
 
 def ledger_url(scope: Scope, **filters: Any) -> str:

@@ -219,3 +219,39 @@ def test_where_tasks_can_wait_the_handler_only_queues(users, sites, monkeypatch)
     assert rollups_flush() == 2
     assert _now()["open"] == 2 and not RollupQueue.objects.exists()
     assert_agrees_with_rebuild()
+
+
+def test_a_flush_takes_full_batches_until_a_short_one_empties_the_queue(
+    users, sites, monkeypatch
+):
+    """Five queued hazards, batches of two: three takes (2, 2, 1), every hazard counted, and
+    no fourth ask of an empty queue."""
+    from types import SimpleNamespace
+
+    from hazardledger.reporting import handlers, rollups, tasks
+    from hazardledger.reporting.models import RollupQueue
+
+    monkeypatch.setattr(handlers, "default_task_backend", SimpleNamespace(supports_defer=True))
+    monkeypatch.setattr(
+        tasks,
+        "rollups_flush_task",
+        SimpleNamespace(using=lambda **_: SimpleNamespace(enqueue=lambda: None)),
+    )
+    monkeypatch.setattr(handlers, "_flush_scheduled_until", 0.0)
+    with committed():
+        for _ in range(5):
+            record(sites.plant_a, users.officer_a)
+    assert RollupQueue.objects.count() == 5
+    takes = []
+    take = rollups._take_batch
+
+    def counted(cursor, size):  # type: ignore[no-untyped-def]
+        taken = take(cursor, size)
+        takes.append(len(taken))
+        return taken
+
+    monkeypatch.setattr(rollups, "_take_batch", counted)
+    assert rollups.rollups_flush(batch=2) == 5
+    assert takes == [2, 2, 1]
+    assert _now()["open"] == 5 and not RollupQueue.objects.exists()
+    assert_agrees_with_rebuild()

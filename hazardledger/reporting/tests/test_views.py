@@ -293,3 +293,45 @@ def test_a_childs_row_leads_to_its_dashboard_with_the_period(client, users, ledg
     huangpu = next(row for row in region.rows if row.code == "440112")
     assert huangpu.url == "/dashboard/440112/?period=month"
     assert len(region.rows) == 11  # every district, with or without hazards
+
+
+def test_the_map_shows_the_most_serious_sites_first_within_scope(client, users, monkeypatch):
+    """Points: sites with coordinates only, major risks first, then large, general, low and
+    not assessed (each by division, then id), at most MAP_POINTS_MAX, and a department sees
+    only its sectors' sites."""
+    from hazardledger.registry.tests.factories import SiteFactory
+    from hazardledger.reporting import views
+
+    made = {}
+    for name, level, sector, mapped in [
+        ("低", "low", "industry_trade", True),
+        ("未评", "", "hazardous_chemicals", True),
+        ("一般", "general", "hazardous_chemicals", True),
+        ("重大无坐标", "major", "hazardous_chemicals", False),
+        ("较大", "large", "self_built_houses", True),
+        ("重大甲", "major", "hazardous_chemicals", True),
+        ("重大乙", "major", "industry_trade", True),
+    ]:
+        made[name] = SiteFactory(
+            name=name,
+            region_id="440112001" if name != "重大乙" else "440106001",
+            sector_id=sector,
+            risk_level=level,
+            latitude=Decimal("23.1") if mapped else None,
+            longitude=Decimal("113.4") if mapped else None,
+        )
+
+    def names(user: Any) -> tuple[list[str], bool]:
+        client.force_login(user)
+        answer = client.get(reverse("reporting:dashboard-map", args=["4401"])).json()
+        return [point["name"] for point in answer["points"]], answer["points_more"]
+
+    # 重大乙 in 440106 (Tianhe) comes before 重大甲, made first, in 440112 (Huangpu).
+    assert names(users.manager_a) == (["重大乙", "重大甲", "较大", "一般", "低", "未评"], False)
+    assert names(users.inspector_a) == (["重大乙", "重大甲", "一般", "低", "未评"], False)
+    monkeypatch.setattr(views, "MAP_POINTS_MAX", 3)
+    assert names(users.manager_a) == (["重大乙", "重大甲", "较大"], True)
+    assert names(users.inspector_a) == (["重大乙", "重大甲", "一般"], True)
+    point = client.get(reverse("reporting:dashboard-map", args=["4401"])).json()["points"][0]
+    assert point["url"] == reverse("registry:site-detail", args=[made["重大乙"].pk])
+    assert point["level"] == "major" and point["value"] == [113.4, 23.1]

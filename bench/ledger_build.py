@@ -960,8 +960,14 @@ def load(
             "address": "测试路%(id)s号",
             "organisation_id": "%(org)s",
             "status": "operating",
+            "latitude": "%(lat)s",
+            "longitude": "%(lng)s",
+            "risk_level": "%(risk)s",
         }
     )
+    # Nine sites in ten have coordinates (somewhere in Guangdong's box: the map's points) and
+    # four in five a risk level, the more serious ones the rarer.
+    risk_levels = ["major"] * 2 + ["large"] * 8 + ["general"] * 40 + ["low"] * 30 + [""] * 20
     site_region: list[str] = []
     site_sector: list[str] = []
     site_org: list[int] = []
@@ -985,6 +991,9 @@ def load(
                         "sector": site_sector[n],
                         "region": site_region[n],
                         "org": site_org[n] or "\\N",
+                        "lat": f"{20.2 + (n * 7919 % 5300) / 1000:.6f}" if n % 10 else "\\N",
+                        "lng": f"{109.7 + (n * 104729 % 7600) / 1000:.6f}" if n % 10 else "\\N",
+                        "risk": risk_levels[n * 31 % len(risk_levels)],
                     }
                     for n in range(low, min(low + 10000, sites))
                 )

@@ -386,8 +386,14 @@ class HazardEvent(models.Model):
     hazard = models.ForeignKey(
         Hazard, verbose_name=_("hazard"), on_delete=models.PROTECT, related_name="events"
     )
+    # The division, for partitioning a large deployment by region; no query reads events by
+    # division, so no index (two on the largest table, the second for LIKE, were pure cost).
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", db_column="region_code"
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="region_code",
+        db_index=False,
     )
     seq = models.PositiveIntegerField(_("number"))
     action = models.CharField(_("action"), max_length=30, choices=HazardAction.choices)
@@ -423,7 +429,9 @@ class HazardEvent(models.Model):
         _("changes"), default=dict, blank=True, editable=False, encoder=DjangoJSONEncoder
     )
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Unique through Meta.constraints: a unique=True CharField also gets a second index for
+    # LIKE on PostgreSQL, which nothing asks of a hash (2.5 GB at 27 million events).
+    hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("hazard event")
@@ -433,6 +441,7 @@ class HazardEvent(models.Model):
             models.UniqueConstraint(
                 fields=["hazard", "seq"], name="hazards_hazardevent_unique_seq"
             ),
+            models.UniqueConstraint(fields=["hash"], name="hazards_hazardevent_unique_hash"),
         ]
         indexes = [
             # The events the rollups and the ledger's "escalated" filter read (issue 15):

@@ -221,9 +221,7 @@ def test_where_tasks_can_wait_the_handler_only_queues(users, sites, monkeypatch)
     assert_agrees_with_rebuild()
 
 
-def test_a_flush_takes_full_batches_until_a_short_one_empties_the_queue(
-    users, sites, monkeypatch
-):
+def test_a_flush_takes_full_batches_until_a_short_one_empties_the_queue(users, sites, monkeypatch):
     """Five queued hazards, batches of two: three takes (2, 2, 1), every hazard counted, and
     no fourth ask of an empty queue."""
     from types import SimpleNamespace

@@ -22,3 +22,14 @@ def test_forbidden_page_explains(client, users, sites):
     response = client.get(reverse("registry:site-edit", args=[sites.plant_a.pk]))
     assert response.status_code == 403
     assert "不允许" in response.content.decode()
+
+
+def test_every_page_names_its_icon_so_browsers_ask_for_no_missing_favicon(client):
+    from django.contrib.staticfiles import finders
+
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert '<link rel="icon" href="/static/core/favicon.svg" type="image/svg+xml">' in page
+    icon = finders.find("core/favicon.svg")
+    assert icon is not None
+    with open(icon, encoding="utf-8") as svg:
+        assert svg.read().startswith("<svg")

@@ -12,7 +12,9 @@ until it gave up.
 ``serialised`` prevents it with one reentrant lock: a request holds it from its start until its
 response is closed (streamed bodies included), and every cursor operation on the shared
 connection takes it (so the test's own queries wait for a request in flight, and the other way
-round).
+round). The cursor lock alone would stop the freeze; the request lock also keeps two requests'
+transactions from interleaving on the one connection, whose atomic-block state Django keeps
+per connection, not per thread.
 """
 
 from __future__ import annotations
